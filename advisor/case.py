@@ -1,0 +1,173 @@
+"""The Case: a validated description of one planned procurement (the answers).
+
+One source of truth for the API schema, the CLI input and the wizard's output.
+Field names of the v1 contract (design.md section 4) are public: add fields, never rename.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+MAX_VALUE_NOK = 1_000_000_000_000  # 1 000 billion NOK: far above any real contract
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+class BuyerType(StrEnum):
+    municipality = "municipality"
+    county = "county"
+    state = "state"
+    other_public_body = "other_public_body"
+
+
+class Arrangement(StrEnum):
+    contract = "contract"
+    grant = "grant"
+    in_house = "in_house"
+    unsure = "unsure"
+
+
+class Subject(StrEnum):
+    goods = "goods"
+    services = "services"
+    works = "works"
+
+
+class ServiceType(StrEnum):
+    ordinary = "ordinary"
+    special = "special"  # FOA vedlegg 2 (særlige tjenester)
+    health_social = "health_social"  # FOA vedlegg 3 (helse- og sosialtjenester)
+
+
+class TargetSupplier(StrEnum):
+    wise = "wise"
+    ideell = "ideell"
+    social_enterprise = "social_enterprise"
+    none = "none"
+
+
+class Answer(StrEnum):
+    """A yes/no question where "vet ikke" (don't know) is a real answer."""
+
+    yes = "yes"
+    no = "no"
+    unknown = "unknown"
+
+
+CPV_PATTERN = re.compile(r"^(\d{8})(?:-\d)?$")
+
+Text = Annotated[str, Field(max_length=200)]
+
+
+class Case(BaseModel):
+    """The answers an assessment rests on. Values in NOK exclude VAT."""
+
+    model_config = ConfigDict(extra="forbid", use_enum_values=False, str_strip_whitespace=True)
+
+    law_as_of: dt.date = Field(
+        default_factory=today,
+        description="The date whose law applies (normally the date the procurement starts).",
+    )
+    title: Text | None = Field(default=None, description="A short name for the procurement.")
+    buyer_type: BuyerType = Field(description="Who buys.")
+    arrangement: Arrangement = Field(
+        default=Arrangement.contract,
+        description="A contract, a grant, an in-house arrangement, or not sure.",
+    )
+    subject: Subject = Field(description="Goods, services or works (main element).")
+    service_type: ServiceType | None = Field(
+        default=None,
+        description="For services: ordinary, special (FOA vedlegg 2) or health_social (vedlegg 3).",
+    )
+    cpv: str | None = Field(
+        default=None,
+        description="Main CPV code, 8 digits with or without the check digit (e.g. 90910000-9).",
+    )
+    estimated_value_nok: int = Field(
+        ge=0,
+        le=MAX_VALUE_NOK,
+        description="Estimated value excl. VAT for the whole term, options included (FOA § 5-4).",
+    )
+    duration_months: int | None = Field(default=None, ge=0, le=1200)
+    target_supplier: TargetSupplier = Field(
+        default=TargetSupplier.none,
+        description="Which kind of social entrepreneur the buyer has in view.",
+    )
+    wants_reservation: bool = Field(
+        default=False, description="Whether the buyer wants to reserve the competition."
+    )
+
+    # --- Facts beyond the v1 minimum (all optional; "unknown" is a real answer) ---
+    supplier_meets_wise_conditions: Answer = Field(
+        default=Answer.unknown,
+        description="Main purpose is work integration and at least 30 % of staff are "
+        "disabled or disadvantaged (FOA §§ 8-8/16-9/30-3).",
+    )
+    supplier_meets_ideell_definition: Answer = Field(
+        default=Answer.unknown,
+        description="Meets the definition of an ideell organisation in FOA § 30-2a (2).",
+    )
+    suppliers_pay_dividends: Answer = Field(
+        default=Answer.unknown,
+        description="The suppliers in view are companies that may pay dividends.",
+    )
+    divisible_into_lots: Answer = Field(default=Answer.unknown)
+    split_from_larger_need: Answer = Field(
+        default=Answer.no,
+        description="This purchase is part of a larger need bought in several parts.",
+    )
+    recurring_need: Answer = Field(default=Answer.unknown)
+    grant_enforceable_obligation: Answer = Field(
+        default=Answer.unknown,
+        description="For a grant: the recipient must deliver a service the buyer specified.",
+    )
+    in_house_private_ownership: Answer = Field(
+        default=Answer.unknown,
+        description="For in-house: the entity has direct private ownership.",
+    )
+    in_house_control_and_activity: Answer = Field(
+        default=Answer.unknown,
+        description="For in-house: the buyer controls the entity and more than 80 % of its "
+        "activity is for the buyer (FOA §§ 3-1 to 3-4).",
+    )
+    only_one_possible_supplier: Answer = Field(default=Answer.no)
+    wants_direct_award: bool = False
+    wants_local_suppliers_only: bool = False
+    wants_social_award_criteria: bool = False
+    wants_social_contract_conditions: bool = False
+    wants_market_dialogue: bool = False
+    wants_innovation: bool = False
+    wants_user_choice: bool = False
+    is_framework_agreement: bool = False
+    subcontracting_expected: Answer = Field(default=Answer.unknown)
+    work_performed_abroad: Answer = Field(default=Answer.no)
+    apprentice_trade_relevant: Answer = Field(default=Answer.unknown)
+
+    @field_validator("cpv")
+    @classmethod
+    def _valid_cpv(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        match = CPV_PATTERN.match(value.replace(" ", ""))
+        if not match:
+            raise ValueError("CPV code must be 8 digits, optionally followed by -check digit")
+        return match.group(1)
+
+    def facts(self) -> dict[str, Any]:
+        """Flat facts for the rule engine: enums as strings, absent values left out.
+
+        Besides the answers, two normalised facts are added: ``cpv_num`` (the CPV code as a
+        number, so code ranges compare numerically) and ``cpv_given``.
+        """
+        data = self.model_dump(mode="json", exclude={"title", "law_as_of"})
+        facts = {key: value for key, value in data.items() if value is not None}
+        facts["cpv_given"] = self.cpv is not None
+        facts["cpv_num"] = int(self.cpv) if self.cpv else 0
+        return facts
