@@ -1,0 +1,349 @@
+"""Turn a Case into an Assessment: pick the period of law, run the engine, assemble findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from advisor.assessment import (
+    Assessment,
+    Citation,
+    FactUse,
+    LocalText,
+    Obligation,
+    ParameterUse,
+    Regime,
+    Route,
+    RulesetInfo,
+    TrailEntry,
+    Warning,
+)
+from advisor.case import Case
+from advisor.engine import DurableEngine, Outcome, run_plain
+from advisor.explain import Wording, capitalise
+from advisor.rulebase import citations, conditions
+from advisor.rulebase.compiler import CompiledRule, Period, compile_periods
+from advisor.rulebase.loader import RuleBase
+
+
+class LawDateOutOfRange(ValueError):
+    """The rule base has no law for the requested date."""
+
+
+class Assessor:
+    """Thread-safe: the durable engine serialises evaluations under its own lock."""
+
+    def __init__(self, rulebase: RuleBase) -> None:
+        self.rulebase = rulebase
+        self.periods: list[Period] = compile_periods(rulebase)
+        self.engine = DurableEngine(rulebase.version, rulebase.tables)
+        for period in self.periods:
+            self.engine.prepare(period)  # fail at start-up, not on the first user
+        self.wording = Wording(rulebase)
+        self._rules = {rule.id: rule for rule in rulebase.rules}
+
+    @property
+    def version(self) -> str:
+        return self.rulebase.version
+
+    def period_for(self, date: dt.date) -> Period:
+        for period in self.periods:
+            if period.contains(date):
+                return period
+        first = self.periods[0].start if self.periods else None
+        raise LawDateOutOfRange(f"the rule base covers law from {first}; {date} is earlier")
+
+    def outcome(self, case: Case, engine: str = "durable") -> tuple[Period, dict, Outcome]:
+        period = self.period_for(case.law_as_of)
+        facts = case.facts()
+        if engine == "plain":
+            return period, facts, run_plain(period, facts, self.rulebase.tables)
+        return period, facts, self.engine.run(period, facts)
+
+    def assess(self, case: Case, engine: str = "durable") -> Assessment:
+        period, facts, outcome = self.outcome(case, engine)
+        return self._assemble(case, period, facts, outcome)
+
+    def close(self) -> None:
+        self.engine.close()
+
+    # ------------------------------------------------------------------ assembly
+
+    def _cite(self, items: list[str]) -> list[Citation]:
+        seen: dict[str, None] = {}
+        for item in items:
+            seen.setdefault(item, None)
+        return [Citation(text=item, url=citations.url(item, self.rulebase)) for item in seen]
+
+    def _assemble(
+        self, case: Case, period: Period, facts: dict[str, Any], outcome: Outcome
+    ) -> Assessment:
+        rb = self.rulebase
+        all_facts = {**facts, **outcome.derived}
+        by_id = {rule.id: rule for rule in period.rules}
+        decisions = {c.id: c for cases in period.decisions.values() for c in cases}
+        fired = [by_id[rule_id] for rule_id in outcome.fired if rule_id in by_id]
+
+        regime_code = outcome.derived.get("regime", "undetermined")
+        regime_case = decisions.get(outcome.derived_by.get("regime", ""))
+        regime_title = rb.value_label("regime", regime_code) or LocalText(
+            nb="Kunne ikke avgjøres", en="Could not be determined"
+        )
+        regime = Regime(
+            code=str(regime_code),
+            title=regime_title,
+            legal_basis=self._cite(regime_case.legal_basis if regime_case else []),
+            why=self._case_explain(regime_case),
+            rule=regime_case.id if regime_case else None,
+        )
+
+        routes = self._routes(period, fired, all_facts)
+        obligations = self._obligations(fired)
+        warnings = self._warnings(fired)
+        used = [decisions[i] for i in outcome.derived_by.values() if i in decisions] + fired
+        info = rb.law_period(period.start)
+        if not period.law_verified:
+            warnings.insert(0, self._system_warning("unverified_law", info.note if info else None))
+        drafts = [rule.id for rule in used if rule.draft]
+        if drafts:
+            warning = self._system_warning("draft_rule", None)
+            warning.rules = drafts
+            warnings.insert(0, warning)
+
+        trail = [self._trail(rule, all_facts, outcome) for rule in used]
+        return Assessment(
+            case=case,
+            ruleset=RulesetInfo(
+                jurisdiction=rb.jurisdiction,
+                version=rb.version,
+                law_as_of=case.law_as_of,
+                git_describe=rb.git_describe,
+                law_verified=period.law_verified,
+                period_from=period.start,
+            ),
+            regime=regime,
+            derived=dict(outcome.derived),
+            routes=routes,
+            obligations=obligations,
+            warnings=warnings,
+            trail=trail,
+        )
+
+    def _case_explain(self, case: CompiledRule | None) -> LocalText | None:
+        if case is None:
+            return None
+        loaded = next(
+            (c for cases in self.rulebase.derived_cases.values() for c in cases if c.case.id == case.id),
+            None,
+        )
+        return loaded.case.explain if loaded else None
+
+    def _routes(
+        self, period: Period, fired: list[CompiledRule], facts: dict[str, Any]
+    ) -> list[Route]:
+        rb = self.rulebase
+        routes = []
+        for code, entry in rb.catalog.routes.items():
+            opening = [r for r in fired if r.kind == "route" and r.code == code and r.available]
+            closing = [r for r in fired if r.kind == "route" and r.code == code and not r.available]
+            available = bool(opening) and not closing
+            deciding = opening if available else closing
+            if deciding:
+                why = self._joined([self._rules[r.id].rule.explain for r in deciding])
+                basis = [c for r in deciding for c in r.legal_basis]
+            else:
+                candidates = [
+                    r for r in period.rules if r.kind == "route" and r.code == code and r.available
+                ]
+                why, basis = self._why_not(entry.title, candidates, facts, period)
+            steps = [s for r in opening for s in self._rules[r.id].rule.steps] if available else []
+            texts: dict[str, LocalText] = {}
+            if available:
+                for rule in opening:
+                    texts.update(self._rules[rule.id].rule.texts)
+            routes.append(
+                Route(
+                    code=code,
+                    available=available,
+                    title=entry.title,
+                    summary=entry.summary,
+                    legal_basis=self._cite(basis),
+                    why=why,
+                    steps=steps,
+                    texts=texts,
+                    rules=[r.id for r in deciding],
+                    draft=any(r.draft for r in deciding),
+                    rank=entry.rank,
+                )
+            )
+        routes.sort(key=lambda route: (not route.available, route.rank))
+        return routes
+
+    def _joined(self, texts: list[LocalText]) -> LocalText:
+        unique = list(dict.fromkeys(texts))
+        return LocalText(
+            nb=" ".join(text.nb for text in unique), en=" ".join(text.en for text in unique)
+        )
+
+    def _why_not(
+        self,
+        title: LocalText,
+        candidates: list[CompiledRule],
+        facts: dict[str, Any],
+        period: Period,
+    ) -> tuple[LocalText, list[str]]:
+        if not candidates:
+            return (
+                LocalText(
+                    nb="Regelverket har ingen regel som åpner denne veien på denne datoen.",
+                    en="The rule base has no rule that opens this route on this date.",
+                ),
+                [],
+            )
+        scored = [(self._failed(rule, facts, period, 0), rule) for rule in candidates]
+        failed, best = min(scored, key=lambda item: self._weight(item[0]))
+        basis = list(best.legal_basis)
+        for _, rule in failed:
+            basis.extend(rule.legal_basis)
+
+        def text(lang: str) -> str:
+            required = [self.wording.condition(leaf, rule.params, lang) for leaf, rule in failed]
+            actual = list(dict.fromkeys(self.wording.actual(l.fact, facts, lang) for l, _ in failed))
+            required = list(dict.fromkeys(required))
+            if lang == "en":
+                return (
+                    f"{capitalise(title.en)} requires that {'; and '.join(required)}. "
+                    f"In your case {'; '.join(actual)}."
+                )
+            return (
+                f"{capitalise(title.nb)} krever at {'; og '.join(required)}. "
+                f"I din sak: {'; '.join(actual)}."
+            )
+
+        return self.wording.both(text), basis
+
+    def _failed(
+        self, rule: CompiledRule, facts: dict[str, Any], period: Period, depth: int
+    ) -> list[tuple[conditions.Leaf, CompiledRule]]:
+        """The comparisons that fail, as written; a failed derived fact is traced to the
+        comparisons that would have given it the required value."""
+        tables = self.rulebase.tables
+        originals = (
+            {leaf.path: leaf for leaf in conditions.leaves(rule.original)} if rule.original else {}
+        )
+        result: list[tuple[conditions.Leaf, CompiledRule]] = []
+        joined = frozenset(period.decisions)
+        for leaf in conditions.failed_leaves(rule.explained, facts, tables, joined):
+            original = originals.get(leaf.path)
+            shown = leaf
+            if original is not None and original.op == leaf.op:
+                shown = original
+            elif original is not None and conditions.NEGATION.get(original.op) == leaf.op:
+                shown = conditions.Leaf(leaf.fact, leaf.op, original.operand, leaf.path)
+            expanded = self._trace_derived(shown, facts, period, depth)
+            result.extend(expanded or [(shown, rule)])
+        return result
+
+    def _trace_derived(
+        self, leaf: conditions.Leaf, facts: dict[str, Any], period: Period, depth: int
+    ) -> list[tuple[conditions.Leaf, CompiledRule]]:
+        cases = period.decisions.get(leaf.fact)
+        if not cases or depth >= 3 or leaf.op not in ("eq", "in"):
+            return []
+        wanted = leaf.operand if leaf.op == "in" else (leaf.operand,)
+        options = [
+            self._failed(case, facts, period, depth + 1)
+            for case in cases
+            if not case.otherwise and case.value in wanted
+        ]
+        options = [option for option in options if option]
+        return min(options, key=self._weight) if options else []
+
+    def _weight(self, failed: list[tuple[conditions.Leaf, CompiledRule]]) -> tuple[int, int]:
+        """Fewest failed conditions first; on a tie prefer amounts (thresholds) over kinds."""
+        inputs = self.rulebase.facts.inputs
+        not_amount = sum(
+            1 for leaf, _ in failed if leaf.fact not in inputs or inputs[leaf.fact].type != "amount"
+        )
+        return (len(failed), not_amount)
+
+    def _obligations(self, fired: list[CompiledRule]) -> list[Obligation]:
+        result = []
+        for code, entry in self.rulebase.catalog.obligations.items():
+            rules = [r for r in fired if r.kind == "obligation" and r.code == code]
+            if not rules:
+                continue
+            result.append(
+                Obligation(
+                    code=code,
+                    title=entry.title,
+                    legal_basis=self._cite([c for r in rules for c in r.legal_basis]),
+                    why=self._joined([self._rules[r.id].rule.explain for r in rules]),
+                    rules=[r.id for r in rules],
+                    draft=any(r.draft for r in rules),
+                )
+            )
+        return result
+
+    def _warnings(self, fired: list[CompiledRule]) -> list[Warning]:
+        result = []
+        for code, entry in self.rulebase.catalog.warnings.items():
+            rules = [r for r in fired if r.kind == "warning" and r.code == code]
+            if not rules:
+                continue
+            result.append(
+                Warning(
+                    code=code,
+                    title=entry.title,
+                    message=self._joined([self._rules[r.id].rule.explain for r in rules]),
+                    legal_basis=self._cite([c for r in rules for c in r.legal_basis]),
+                    rules=[r.id for r in rules],
+                )
+            )
+        return result
+
+    def _system_warning(self, code: str, note: LocalText | None) -> Warning:
+        entry = self.rulebase.catalog.warnings.get(code)
+        title = entry.title if entry else LocalText(nb=code, en=code)
+        message = note or (entry.message if entry and entry.message else title)
+        return Warning(code=code, title=title, message=message)
+
+    def _trail(self, rule: CompiledRule, facts: dict[str, Any], outcome: Outcome) -> TrailEntry:
+        rb = self.rulebase
+        used_facts = []
+        for name in rule.facts:
+            used_facts.append(
+                FactUse(
+                    name=name,
+                    value=facts.get(name),
+                    label=rb.fact_label(name),
+                    derived_by=outcome.derived_by.get(name),
+                )
+            )
+        parameters = [
+            ParameterUse(
+                name=p.name,
+                value=p.value,
+                valid_from=p.valid_from,
+                label=rb.parameters[p.name].label,
+                draft=p.draft,
+            )
+            for p in rule.params.values()
+        ]
+        if rule.kind == "derive":
+            conclusion = f"{rule.code} = {rule.value}"
+        elif rule.kind == "route":
+            conclusion = f"route {rule.code} {'open' if rule.available else 'closed'}"
+        else:
+            conclusion = f"{rule.kind} {rule.code}"
+        loaded = self._rules.get(rule.id)
+        status = loaded.rule.status.value if loaded else ("draft" if rule.draft else "approved")
+        return TrailEntry(
+            rule=rule.id,
+            kind=rule.kind,
+            conclusion=conclusion,
+            status=status,
+            legal_basis=self._cite(rule.legal_basis),
+            facts=used_facts,
+            parameters=parameters,
+        )

@@ -1,0 +1,162 @@
+"""The ``advisor`` command line (design.md section 4: these commands are a public contract)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from pydantic import ValidationError
+
+from advisor.case import Case
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_RULES = REPO_ROOT / "rules" / "no"
+
+
+def default_rules() -> Path:
+    return Path(os.environ.get("RULES_DIR") or DEFAULT_RULES)
+
+
+rules_option = click.option(
+    "--rules",
+    "rules_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Rule-base folder (default: $RULES_DIR or rules/no).",
+)
+
+
+def _load(rules_dir: Path | None) -> Any:
+    from advisor.rulebase import RuleBaseInvalid, load_rulebase
+
+    try:
+        return load_rulebase(rules_dir or default_rules())
+    except RuleBaseInvalid as invalid:
+        for message in invalid.messages:
+            click.echo(message, err=True)
+        click.echo(f"{len(invalid.messages)} error(s) in the rule base", err=True)
+        sys.exit(1)
+
+
+@click.group()
+def main() -> None:
+    """Inkluderende anskaffelser: advice on engaging social entrepreneurs lawfully."""
+
+
+@main.group()
+def rules() -> None:
+    """Check, test and compare rule bases."""
+
+
+@rules.command("check")
+@rules_option
+def rules_check(rules_dir: Path | None) -> None:
+    """Validate the rule base; exit 1 with path:line:col messages on any error."""
+    from advisor.assessor import Assessor
+    from advisor.rulebase.testing import contradiction_problems, coverage_problems, run_tests
+
+    rulebase = _load(rules_dir)
+    assessor = Assessor(rulebase)
+    try:
+        results = run_tests(assessor, engine="plain")
+        problems = coverage_problems(assessor, results)
+        from advisor.rulebase.testing import case_of
+
+        problems += contradiction_problems(
+            assessor, [case_of(r.test) for r in results if r.error is None]
+        )
+    finally:
+        assessor.close()
+    for problem in sorted(set(problems), key=lambda p: (p.file, p.line, p.column)):
+        click.echo(str(problem), err=True)
+    if problems:
+        click.echo(f"{len(set(problems))} error(s) in the rule base", err=True)
+        sys.exit(1)
+    click.echo(
+        f"rule base {rulebase.root} is valid: {len(rulebase.rules)} rules, "
+        f"{len(rulebase.parameters)} parameters, {len(rulebase.tests)} test cases, "
+        f"version {rulebase.version}"
+    )
+
+
+@rules.command("test")
+@rules_option
+@click.option("--engine", type=click.Choice(["durable", "plain"]), default="durable")
+def rules_test(rules_dir: Path | None, engine: str) -> None:
+    """Run the rule base's test cases; print 'N passed, M failed'."""
+    from advisor.assessor import Assessor
+    from advisor.rulebase.testing import run_tests
+
+    assessor = Assessor(_load(rules_dir))
+    try:
+        results = run_tests(assessor, engine=engine)
+    finally:
+        assessor.close()
+    failed = [result for result in results if not result.passed]
+    for result in failed:
+        click.echo(f"FAILED {result.where}: {result.name}")
+        for line in result.differences:
+            click.echo(f"    {line}")
+        if result.error:
+            click.echo(f"    error: {result.error}")
+    click.echo(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+    if failed:
+        sys.exit(1)
+
+
+def _read_case(path: str, law_as_of: str | None) -> Case:
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        data = json.loads(text)
+    except OSError as exc:
+        raise click.ClickException(f"cannot read {path}: {exc.strerror}") from None
+    except json.JSONDecodeError as exc:
+        raise click.ClickException(f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
+    if not isinstance(data, dict):
+        raise click.ClickException(f"{path}: the case must be a JSON object")
+    if law_as_of:
+        data["law_as_of"] = law_as_of
+    try:
+        return Case.model_validate(data)
+    except ValidationError as exc:
+        lines = [
+            f"{path}: {'.'.join(str(p) for p in error['loc']) or '(case)'}: {error['msg']}"
+            for error in exc.errors()
+        ]
+        raise click.ClickException("invalid case\n" + "\n".join(lines)) from None
+
+
+@main.command("assess")
+@click.argument("case_file")
+@click.option("--law-as-of", default=None, help="Date of the law to apply (YYYY-MM-DD).")
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb")
+@click.option("--pdf", "pdf_path", type=click.Path(path_type=Path), default=None)
+@rules_option
+def assess(
+    case_file: str, law_as_of: str | None, lang: str, pdf_path: Path | None, rules_dir: Path | None
+) -> None:
+    """Print the Assessment of CASE_FILE (JSON, or - for standard input) as JSON."""
+    from advisor.assessor import Assessor, LawDateOutOfRange
+
+    case = _read_case(case_file, law_as_of)
+    assessor = Assessor(_load(rules_dir))
+    try:
+        assessment = assessor.assess(case)
+    except LawDateOutOfRange as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        assessor.close()
+    click.echo(json.dumps(assessment.public(lang), ensure_ascii=False, indent=2))
+    if pdf_path is not None:
+        from advisor.guidance import render_pdf
+
+        pdf_path.write_bytes(render_pdf(assessment, lang))
+        click.echo(f"wrote {pdf_path}", err=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,337 @@
+"""Evaluate compiled periods of law with durable-rules (and a plain-Python reference).
+
+durable-rules is used as ``../shared/stack-notes.md`` section 1 prescribes: a private Host with
+its background dispatcher off, synchronous one-argument actions, a unique ruleset name per
+rule-base version and period, ``state["exception"]`` checked, and the session state deleted
+after every evaluation. Derived facts are separate facts (``{"t": "d", "k": name, "v": value}``)
+so rules chain forward; a derived fact's cases form a decision list, each case guarded by a
+"missed" fact of the case before it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import threading
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import durable_rules_engine
+from durable import engine as durable
+
+from advisor.rulebase import conditions
+from advisor.rulebase.compiler import CompiledRule, Period
+
+warnings.filterwarnings(
+    "ignore", message=r".*utcfromtimestamp.*", category=DeprecationWarning
+)
+
+CASE_GROUP = "case"
+
+
+class RuleActionError(RuntimeError):
+    """An action raised inside durable-rules (it would otherwise be silent)."""
+
+
+@dataclass
+class Outcome:
+    """What fired for one case: derived values (with the case that set them) and rule ids."""
+
+    derived: dict[str, Any] = field(default_factory=dict)
+    derived_by: dict[str, str] = field(default_factory=dict)
+    fired: list[str] = field(default_factory=list)
+
+    def signature(self) -> tuple:
+        return (
+            tuple(sorted((k, json.dumps(v)) for k, v in self.derived.items())),
+            tuple(sorted(self.derived_by.items())),
+            tuple(sorted(set(self.fired))),
+        )
+
+
+# ---------------------------------------------------------------- plain-Python reference
+
+
+def run_plain(period: Period, facts: dict[str, Any], tables: dict) -> Outcome:
+    """The same compiled conditions, evaluated directly (reference and benchmark baseline)."""
+    outcome = Outcome()
+    facts = dict(facts)
+    joined = frozenset(period.decisions)
+    for name in period.derived_order:
+        for case in period.decisions[name]:
+            if case.otherwise or conditions.evaluate(case.condition, facts, tables, joined):
+                facts[name] = case.value
+                outcome.derived[name] = case.value
+                outcome.derived_by[name] = case.id
+                break
+            if not conditions.evaluate(negated(case), facts, tables, joined):
+                break  # neither holds: a derived fact the case needs is undetermined
+    outcome.fired = [
+        rule.id
+        for rule in period.rules
+        if conditions.evaluate(rule.condition, facts, tables, joined)
+    ]
+    return outcome
+
+
+def negated(rule: CompiledRule) -> conditions.Node:
+    assert rule.negated is not None, "only derive cases carry a negation"
+    return rule.negated
+
+
+# ---------------------------------------------------------------- durable-rules
+
+
+def _group(fact: str, derived: set[str]) -> str:
+    return fact if fact in derived else CASE_GROUP
+
+
+def _prop(leaf: conditions.Leaf, derived: set[str]) -> str:
+    return "v" if leaf.fact in derived else leaf.fact
+
+
+def _leaf_json(leaf: conditions.Leaf, derived: set[str], tables: dict) -> dict:
+    expression = _comparison_json(leaf, derived)
+    if leaf.missing_ok and leaf.fact not in derived and leaf.op != "known":
+        key = (
+            membership_key(leaf.fact, leaf.operand)
+            if leaf.op in ("in_table", "not_in_table")
+            else leaf.fact
+        )
+        return {"$or": [expression, {"$nex": {key: 1}}]}
+    return expression
+
+
+def _comparison_json(leaf: conditions.Leaf, derived: set[str]) -> dict:
+    prop = _prop(leaf, derived)
+    op, operand = leaf.op, leaf.operand
+
+    def cmp(name: str, value: Any) -> dict:
+        return {name: {prop: value}}
+
+    def any_of(items: list[dict]) -> dict:
+        return items[0] if len(items) == 1 else {"$or": items}
+
+    def all_of(items: list[dict]) -> dict:
+        return items[0] if len(items) == 1 else {"$and": items}
+
+    if op == "eq":
+        return {prop: operand}
+    if op == "ne":
+        return cmp("$neq", operand)
+    if op in ("gt", "gte", "lt", "lte"):
+        return cmp("$" + op, operand)
+    if op == "in":
+        return any_of([{prop: value} for value in operand])
+    if op == "not_in":
+        return all_of([cmp("$neq", value) for value in operand])
+    if op == "between":
+        return all_of([cmp("$gte", operand[0]), cmp("$lte", operand[1])])
+    if op == "known":
+        return cmp("$ex" if operand else "$nex", 1)
+    if op in ("in_table", "not_in_table"):
+        # Large code lists exceed what one durable-rules expression can hold, so membership is
+        # computed before the fact is asserted (see ``table_facts``) and compared here.
+        return {membership_key(leaf.fact, operand): op == "in_table"}
+    raise ValueError(f"unknown operator {op}")  # pragma: no cover
+
+
+def membership_key(fact: str, table: str) -> str:
+    return f"{fact}__in__{table}"
+
+
+def table_facts(facts: dict[str, Any], pairs: set[tuple[str, str]], tables: dict) -> dict:
+    """Facts plus ``<fact>__in__<table>`` for every table test the rules make."""
+    extra = {
+        membership_key(fact, table): conditions.in_ranges(facts[fact], tables[table])
+        for fact, table in pairs
+        if fact in facts and isinstance(facts[fact], int)
+    }
+    return {**facts, **extra} if extra else facts
+
+
+Conjunct = dict[str, list[dict]]
+
+
+def _dnf(node: conditions.Node, derived: set[str], tables: dict) -> list[Conjunct]:
+    """Disjunction of conjunctions, each grouped by the durable fact it reads."""
+    if isinstance(node, conditions.Leaf):
+        return [{_group(node.fact, derived): [_leaf_json(node, derived, tables)]}]
+    if isinstance(node, conditions.All):
+        result: list[Conjunct] = [{}]
+        for item in node.items:
+            options = _dnf(item, derived, tables)
+            result = [
+                {key: a.get(key, []) + b.get(key, []) for key in a.keys() | b.keys()}
+                for a in result
+                for b in options
+            ]
+        return result
+    if isinstance(node, conditions.Any_):
+        options = [conj for item in node.items for conj in _dnf(item, derived, tables)]
+        groups = {frozenset(conj) for conj in options}
+        if len(groups) == 1 and len(next(iter(groups))) == 1 and len(options) > 1:
+            (group,) = next(iter(groups))
+            return [{group: [{"$or": [_and(conj[group]) for conj in options]}]}]
+        return options
+    raise TypeError("conditions must be in negation normal form")  # pragma: no cover
+
+
+def _and(items: list[dict]) -> dict:
+    return items[0] if len(items) == 1 else {"$and": items}
+
+
+def _aliases(conj: Conjunct, guard: tuple[str, int] | None) -> list[dict]:
+    case_conds = conj.get(CASE_GROUP, [])
+    aliases = [{"c": _and([{"t": "case"}, *case_conds])}]
+    for group, conds in sorted(conj.items()):
+        if group == CASE_GROUP:
+            continue
+        aliases.append({f"d_{group}": _and([{"t": "d"}, {"k": group}, *conds])})
+    if guard is not None:
+        name, position = guard
+        aliases.append({"m": _and([{"t": "m"}, {"k": name}, {"i": position}])})
+    return aliases
+
+
+def _rule_json(conjuncts: list[Conjunct], guard: tuple[str, int] | None, run: Any) -> dict | None:
+    if not conjuncts:
+        return None
+    if len(conjuncts) == 1:
+        return {"all": _aliases(conjuncts[0], guard), "run": run}
+    return {
+        "any": [{f"a{i}$all": _aliases(conj, guard)} for i, conj in enumerate(conjuncts)],
+        "run": run,
+    }
+
+
+class _SyncHost(durable.Host):
+    """A Host without background dispatch threads (see stack-notes 1d)."""
+
+    def _run(self) -> None:  # noqa: D401 - deliberately does nothing
+        pass
+
+
+_sequence = itertools.count()
+
+
+class DurableEngine:
+    """One private Host for one rule-base version; a ruleset per period, registered lazily."""
+
+    def __init__(self, version: str, tables: dict) -> None:
+        self._version = re.sub(r"\W", "_", version)
+        self._tables = tables
+        self._host: _SyncHost | None = _SyncHost()
+        self._lock = threading.RLock()
+        self._names: dict[str, str] = {}
+        self._handles: list[int] = []
+        self._outcomes: dict[str, Outcome] = {}
+        self._sids = itertools.count()
+        self._table_pairs: set[tuple[str, str]] = set()
+
+    def _register(self, period: Period) -> str:
+        name = self._names.get(period.key)
+        if name:
+            return name
+        name = f"advisor_{self._version}_{period.key.replace('-', '')}_{next(_sequence)}"
+        derived = set(period.decisions)
+        for rule in [*period.rules, *(c for cs in period.decisions.values() for c in cs)]:
+            for leaf in conditions.leaves(rule.condition):
+                if leaf.op in ("in_table", "not_in_table"):
+                    self._table_pairs.add((leaf.fact, leaf.operand))
+        definition: dict[str, dict] = {}
+        for fact, cases in period.decisions.items():
+            for case in cases:
+                guard = (fact, case.position - 1) if case.position > 0 else None
+                hit = [{}] if case.otherwise else _dnf(case.condition, derived, self._tables)
+                rule = _rule_json(hit, guard, self._derive_action(case))
+                if rule:
+                    definition[f"{case.id}#hit"] = rule
+                if not case.otherwise and case.position + 1 < len(cases):
+                    miss = _dnf(negated(case), derived, self._tables)
+                    rule = _rule_json(miss, guard, self._miss_action(fact, case.position))
+                    if rule:
+                        definition[f"{case.id}#miss"] = rule
+        for rule in period.rules:
+            compiled = _rule_json(
+                _dnf(rule.condition, derived, self._tables), None, self._fire_action(rule.id)
+            )
+            if compiled:
+                definition[rule.id] = compiled
+        assert self._host is not None
+        self._host.register_rulesets({name: definition})
+        self._handles.append(self._host.get_ruleset(name)._handle)
+        self._names[period.key] = name
+        return name
+
+    def _derive_action(self, case: CompiledRule) -> Any:
+        fact, value, rule_id = case.code, case.value, case.id
+
+        def action(c: Any) -> None:
+            outcome = self._outcomes[c.s.sid]
+            outcome.derived[fact] = value
+            outcome.derived_by[fact] = rule_id
+            try:
+                c.assert_fact({"t": "d", "k": fact, "v": value})
+            except (durable.MessageNotHandledException, durable.MessageObservedException):
+                pass
+
+        return action
+
+    def _miss_action(self, fact: str, position: int) -> Any:
+        def action(c: Any) -> None:
+            try:
+                c.assert_fact({"t": "m", "k": fact, "i": position})
+            except (durable.MessageNotHandledException, durable.MessageObservedException):
+                pass
+
+        return action
+
+    def _fire_action(self, rule_id: str) -> Any:
+        def action(c: Any) -> None:
+            fired = self._outcomes[c.s.sid].fired
+            if rule_id not in fired:
+                fired.append(rule_id)
+
+        return action
+
+    def prepare(self, period: Period) -> None:
+        with self._lock:
+            self._register(period)
+
+    def run(self, period: Period, facts: dict[str, Any]) -> Outcome:
+        with self._lock:
+            if self._host is None:
+                raise RuntimeError("engine closed")
+            name = self._register(period)
+            sid = f"s{next(self._sids)}"
+            outcome = self._outcomes[sid] = Outcome()
+            try:
+                try:
+                    case_fact = table_facts(facts, self._table_pairs, self._tables)
+                    state = self._host.assert_fact(name, dict(case_fact, t="case", sid=sid))
+                except durable.MessageNotHandledException:
+                    state = None
+                if state and "exception" in state:
+                    raise RuleActionError(str(state["exception"]))
+                order = {rule.id: i for i, rule in enumerate(period.rules)}
+                outcome.fired.sort(key=lambda rule_id: order.get(rule_id, 0))
+                return outcome
+            finally:
+                del self._outcomes[sid]
+                try:
+                    self._host.delete_state(name, sid)
+                except Exception:  # noqa: BLE001 - a missing state is fine
+                    pass
+
+    def close(self) -> None:
+        with self._lock:
+            for handle in self._handles:
+                try:
+                    durable_rules_engine.delete_ruleset(handle)
+                except Exception:  # noqa: BLE001
+                    pass
+            self._handles.clear()
+            self._host = None

@@ -1,0 +1,203 @@
+"""The shape of rule files (pydantic). Semantic checks live in ``validate.py``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from advisor.assessment import LocalText
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Status(StrEnum):
+    draft = "draft"
+    approved = "approved"
+    retired = "retired"
+
+
+class Review(Strict):
+    by: str
+    on: dt.date
+
+
+class LawPeriod(Strict):
+    from_: dt.date = Field(alias="from")
+    verified: bool
+    note: LocalText | None = None
+
+
+class RulesetFile(Strict):
+    jurisdiction: str
+    title: LocalText
+    law_periods: list[LawPeriod] = Field(min_length=1)
+
+
+class Act(Strict):
+    name: LocalText
+    url: str
+    section_url: str | None = None
+
+
+class Document(Strict):
+    title: str
+    url: str
+    kind: Literal["guidance", "case_law", "preparatory_works", "statute", "other"] = "guidance"
+
+
+class SourcesFile(Strict):
+    acts: dict[str, Act]
+    documents: dict[str, Document] = {}
+
+
+FactType = Literal["enum", "bool", "amount", "number", "cpv"]
+
+
+class InputFact(Strict):
+    label: LocalText
+    type: FactType
+    values: dict[str, LocalText] | None = None
+    unit: str | None = None
+
+
+class DerivedCase(Strict):
+    id: str
+    when: Any = None
+    otherwise: bool = False
+    value: Any
+    status: Status = Status.approved
+    legal_basis: list[str] = []
+    explain: LocalText | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _when_or_otherwise(self) -> DerivedCase:
+        if self.otherwise and self.when is not None:
+            raise ValueError("a case has either 'when' or 'otherwise: true', not both")
+        if not self.otherwise and self.when is None:
+            raise ValueError("a case needs 'when' (or 'otherwise: true' for the last one)")
+        return self
+
+
+class DerivedFact(Strict):
+    label: LocalText
+    type: FactType = "enum"
+    values: dict[str, LocalText] | None = None
+    cases: list[DerivedCase] = Field(min_length=1)
+
+
+class Table(Strict):
+    label: LocalText
+    file: str
+    legal_basis: list[str] = []
+
+
+class FactsFile(Strict):
+    inputs: dict[str, InputFact]
+    derived: dict[str, DerivedFact] = {}
+    tables: dict[str, Table] = {}
+
+
+class CatalogEntry(Strict):
+    title: LocalText
+    summary: LocalText | None = None
+    message: LocalText | None = None
+    rank: int = 100
+
+
+class CatalogFile(Strict):
+    routes: dict[str, CatalogEntry]
+    obligations: dict[str, CatalogEntry] = {}
+    warnings: dict[str, CatalogEntry] = {}
+    text_kinds: dict[str, LocalText] = {}
+
+
+class ParameterValue(Strict):
+    value: float | int
+    status: Status = Status.approved
+    source: str | None = None
+    note: str | None = None
+
+
+class Parameter(Strict):
+    label: LocalText
+    unit: str = "NOK"
+    legal_basis: list[str] = Field(min_length=1)
+    source: str | None = None
+    note: str | None = None
+    values: dict[dt.date, ParameterValue] = Field(min_length=1)
+
+    @field_validator("values", mode="before")
+    @classmethod
+    def _plain_numbers(cls, raw: Any) -> Any:
+        if isinstance(raw, dict):
+            return {
+                key: (value if isinstance(value, dict) else {"value": value})
+                for key, value in raw.items()
+            }
+        return raw
+
+
+class Then(Strict):
+    route: str | None = None
+    available: bool = True
+    obligation: str | None = None
+    warning: str | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Then:
+        given = [name for name in ("route", "obligation", "warning") if getattr(self, name)]
+        if len(given) != 1:
+            raise ValueError("'then' needs exactly one of route, obligation or warning")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return "route" if self.route else "obligation" if self.obligation else "warning"
+
+    @property
+    def code(self) -> str:
+        return self.route or self.obligation or self.warning or ""
+
+
+class Rule(Strict):
+    id: str
+    title: LocalText
+    status: Status
+    reviewed: Review | None = None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    legal_basis: list[str] = Field(min_length=1)
+    sources: list[str] = []
+    when: Any = None
+    then: Then
+    explain: LocalText
+    steps: list[LocalText] = []
+    texts: dict[str, LocalText] = {}
+    note: str | None = None
+
+
+class RouteExpect(Strict):
+    available: bool
+    legal_basis: list[str] | None = None
+
+
+class Expect(Strict):
+    regime: str | None = None
+    derived: dict[str, Any] = {}
+    routes: dict[str, bool | RouteExpect] = {}
+    obligations: dict[str, bool] = {}
+    warnings: dict[str, bool] = {}
+
+
+class TestCase(Strict):
+    name: str
+    law_as_of: dt.date | None = None
+    case: dict[str, Any]
+    expect: Expect
+    note: str | None = None
