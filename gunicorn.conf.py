@@ -1,0 +1,44 @@
+"""gunicorn settings for production (`make serve-prod`).
+
+Why these values (see ../shared/stack-notes.md section 3 and docs/operations.md):
+- sync workers: the app is CPU-bound (Jinja, pydantic, the rule engine); gthread gave no more
+  throughput and 2-3x worse p99 latency in our measurements. 2 workers per core.
+- preload_app: the rule base is loaded, validated and compiled once in the master, so an invalid
+  rule base or an unmigrated database stops the server before any worker starts. The rule engine
+  starts no threads, so forking after loading is safe; database connections are dropped in
+  post_fork.
+- bind 127.0.0.1:8000: put a TLS-terminating reverse proxy (nginx, a load balancer) in front
+  and set TRUSTED_PROXIES=1 so HTTPS is recognised (HSTS, Secure cookies).
+- graceful restarts: `kill -HUP <master pid>` reloads workers; each finishes its request first
+  (graceful_timeout). Saved assessments are committed before the response is sent, so a restart
+  never loses one.
+
+Every value can be overridden by an environment variable (GUNICORN_BIND, GUNICORN_WORKERS, ...)
+or on the command line.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count()))
+worker_class = "sync"
+preload_app = True
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))  # a guidance PDF takes < 1 s
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+keepalive = 2
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))  # bounds slow leaks
+max_requests_jitter = 500
+limit_request_line = 8190
+limit_request_fields = 100
+accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms rid=%({x-request-id}o)s'
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_fork(server, worker):  # gunicorn's hook signature
+    from advisor.store import after_fork
+
+    after_fork()
