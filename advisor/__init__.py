@@ -1,0 +1,85 @@
+"""Inkluderende anskaffelser: helps Norwegian public buyers engage social entrepreneurs lawfully.
+
+``create_app()`` builds the Flask app (flaskr style): settings from the environment, runtime files
+in ``instance/``, the rule base loaded and compiled once, one blueprint per feature.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app. ``test_config`` (Flask config keys) overrides the environment.
+
+    Start-up stops with a ``StartupError`` (a ``SystemExit`` with a clear message) when the
+    secret key is missing in production, the rule base is invalid, or the database is not
+    migrated, instead of serving wrong advice.
+    """
+    from advisor import errors, i18n, security, store
+    from advisor.settings import REPO_ROOT, load_settings
+    from advisor.state import AdvisorState
+    from advisor.web import register_blueprints
+
+    config = dict(test_config or {})
+    settings = load_settings(**{key.lower(): value for key, value in config.items()})
+    security.configure_logging(settings.log_level)
+
+    app = Flask(
+        __name__,
+        instance_path=str(settings.instance_path.resolve()),
+        template_folder=str(REPO_ROOT / "templates"),
+        static_folder=str(REPO_ROOT / "static"),
+    )
+    settings.instance_path.mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(
+        ADVISOR_ENV=settings.advisor_env,
+        SECRET_KEY=settings.resolved_secret_key(),
+        DATABASE_URL=settings.resolved_database_url(),
+        RULES_DIR=str(settings.rules_dir),
+        RATELIMIT_STORAGE_URI=settings.ratelimit_storage_uri,
+        MAX_CONTENT_LENGTH=settings.max_content_length,
+        TRUSTED_PROXIES=settings.trusted_proxies,
+    )
+    app.config.update(config)
+
+    i18n.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    store.init_app(app)
+    rulebase, assessor = _load_rules(app)
+    app.extensions["advisor"] = AdvisorState(
+        rulebase=rulebase, assessor=assessor, settings=settings
+    )
+    register_blueprints(app)
+    security.exempt_api(app)
+    app.logger.info(
+        "started",
+        extra={
+            "env": settings.advisor_env,
+            "rules_dir": app.config["RULES_DIR"],
+            "ruleset_version": getattr(rulebase, "version", None),
+            "database": store.safe_url(app.config["DATABASE_URL"]),
+        },
+    )
+    return app
+
+
+def _load_rules(app: Flask) -> tuple[Any, Any]:
+    """Load, validate and compile the rule base; an invalid one stops start-up."""
+    from advisor.assessor import Assessor
+    from advisor.rulebase import RuleBaseInvalid, load_rulebase
+    from advisor.settings import StartupError
+
+    rules_dir = app.config["RULES_DIR"]
+    try:
+        rulebase = load_rulebase(rules_dir)
+    except RuleBaseInvalid as invalid:
+        lines = "\n".join(invalid.messages) or str(invalid)
+        raise StartupError(
+            f"the rule base in {rules_dir} is invalid; fix these errors "
+            f"(check with `advisor rules check`):\n{lines}"
+        ) from invalid
+    return rulebase, Assessor(rulebase)

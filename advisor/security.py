@@ -1,0 +1,195 @@
+"""Security and operability basics for every response.
+
+- CSRF protection on every form (Flask-WTF ``csrf``); the JSON API blueprint ``api`` is exempt.
+  In templates: ``<input type="hidden" name="csrf_token" value="{{ csrf_token() }}">``.
+- Session cookie: SameSite=Lax, HttpOnly, Secure in production.
+- Headers: a strict Content-Security-Policy (no ``unsafe-inline``: put scripts and styles in
+  ``static/``), nosniff, Referrer-Policy, frame denial, HSTS on HTTPS. Headers are set with
+  ``setdefault``: a view that really needs another policy sets its own header.
+- A request id (``X-Request-ID`` from the proxy when well-formed, else a new uuid4) in every log
+  line and in the response header; logs are JSON lines on stderr.
+- Rate limits: ``limiter`` (Flask-Limiter) has no default limit; decorate routes, e.g.
+  ``@limiter.limit("10/minute")``. Storage from ``RATELIMIT_STORAGE_URI``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import re
+import sys
+import time
+import uuid
+from typing import Any
+
+from flask import Flask, Response, current_app, g, has_app_context, has_request_context, request
+from flask.logging import default_handler
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+csrf = CSRFProtect()
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+CSP_DIRECTIVES = (
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+    "form-action 'self'",
+)
+CONTENT_SECURITY_POLICY = "; ".join(CSP_DIRECTIVES)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+}
+HSTS = "max-age=31536000; includeSubDomains"
+REQUEST_ID_HEADER = "X-Request-ID"
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,128}$")
+QUIET_PATHS = frozenset({"/healthz", "/readyz"})
+
+request_log = logging.getLogger("advisor.request")
+
+
+def request_id() -> str | None:
+    """The current request's id (``None`` outside a request)."""
+    if has_request_context():
+        return g.get("request_id")
+    return None
+
+
+def init_app(app: Flask) -> None:
+    production = app.config.get("ADVISOR_ENV") == "production"
+    app.config.setdefault("SESSION_COOKIE_NAME", "advisor_session")
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault("SESSION_COOKIE_SECURE", production)
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", 8 * 3600)  # a long working day on one form
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
+        )
+
+    csrf.init_app(app)
+    limiter.init_app(app)
+    app.before_request(_start_request)
+    app.after_request(_finish_response)
+    app.logger.removeHandler(default_handler)
+
+
+def exempt_api(app: Flask) -> None:
+    """The JSON API (blueprint ``api``) takes no cookies-based forms: no CSRF token there."""
+    api = app.blueprints.get("api")
+    if api is not None:
+        csrf.exempt(api)
+
+
+def _start_request() -> None:
+    incoming = request.headers.get(REQUEST_ID_HEADER, "")
+    g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+    g.request_started = time.perf_counter()
+
+
+def _finish_response(response: Response) -> Response:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    rid = g.get("request_id")
+    if rid:
+        response.headers[REQUEST_ID_HEADER] = rid
+    if request.path not in QUIET_PATHS:
+        started = g.get("request_started")
+        request_log.info(
+            "request",
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 2)
+                if started
+                else None,
+            },
+        )
+    return response
+
+
+# ---------------------------------------------------------------------------- structured logs
+
+_STANDARD_ATTRS = frozenset(
+    vars(logging.LogRecord("", 0, "", 0, "", None, None)).keys() | {"message", "asctime"}
+)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, request_id and any ``extra``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        data: dict[str, Any] = {
+            "time": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(
+                timespec="milliseconds"
+            ),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key, value in vars(record).items():
+            if key not in _STANDARD_ATTRS and not key.startswith("_"):
+                data[key] = value
+        if record.exc_info:
+            data["exc_info"] = self.formatException(record.exc_info)
+        return json.dumps(data, ensure_ascii=False, default=str)
+
+
+class RequestIdFilter(logging.Filter):
+    """Adds ``request_id`` (and the app's environment) to every record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not hasattr(record, "request_id"):
+            record.request_id = request_id()
+        if has_app_context() and not hasattr(record, "env"):
+            record.env = current_app.config.get("ADVISOR_ENV")
+        return True
+
+
+class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to the *current* ``sys.stderr`` (safe under pytest's capturing)."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
+
+
+def configure_logging(level: str = "INFO") -> None:
+    """JSON logs on stderr through the root logger (idempotent: one handler per process)."""
+    root = logging.getLogger()
+    if not any(getattr(handler, "_advisor_json", False) for handler in root.handlers):
+        handler = StderrHandler()
+        handler.setFormatter(JsonFormatter())
+        handler.addFilter(RequestIdFilter())
+        handler._advisor_json = True  # type: ignore[attr-defined]
+        root.addHandler(handler)
+    root.setLevel(level.upper())
+    logging.getLogger("alembic.runtime").setLevel(logging.WARNING)  # start-up schema check

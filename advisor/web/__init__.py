@@ -1,0 +1,31 @@
+"""Where every blueprint is registered: one line per feature, so a reader finds the routes.
+
+Each feature owns its module and its blueprint (named in brackets):
+
+| module | blueprint | what |
+|---|---|---|
+| ``advisor/health.py`` | ``health`` | ``/healthz`` and ``/readyz`` |
+| ``advisor/wizard/`` | ``wizard`` | the front page, the questions, the result page |
+| ``advisor/api.py`` | ``api`` | the JSON API under ``/api/v1`` (CSRF-exempt by its name ``api``) |
+| ``advisor/explorer.py`` | ``explorer`` | the rules explorer |
+
+A feature's owner adds (or un-comments) its line below when the module lands. Imports are
+explicit on purpose: a blueprint that fails to import must stop start-up, not vanish.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from advisor import health
+
+    app.register_blueprint(health.bp)
+
+    # from advisor import wizard          # front page, wizard, result page
+    # app.register_blueprint(wizard.bp)
+    # from advisor import api             # JSON API; the blueprint must be named "api"
+    # app.register_blueprint(api.bp)
+    # from advisor import explorer        # rules explorer
+    # app.register_blueprint(explorer.bp)
