@@ -19,7 +19,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     migrated, instead of serving wrong advice.
     """
     from advisor import errors, i18n, security, store
-    from advisor.settings import REPO_ROOT, load_settings
+    from advisor.settings import REPO_ROOT, Settings, load_settings
     from advisor.state import AdvisorState
     from advisor.web import register_blueprints
 
@@ -42,8 +42,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         RATELIMIT_STORAGE_URI=settings.ratelimit_storage_uri,
         MAX_CONTENT_LENGTH=settings.max_content_length,
         TRUSTED_PROXIES=settings.trusted_proxies,
+        SESSION_COOKIE_NAME="advisor_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.production,
     )
-    app.config.update(config)
+    # Other Flask keys from test_config win; settings fields were already resolved above.
+    app.config.update({k: v for k, v in config.items() if k.lower() not in Settings.model_fields})
 
     i18n.init_app(app)
     security.init_app(app)

@@ -44,8 +44,6 @@ def select_locale() -> str:
         return DEFAULT_LANGUAGE
     asked = normalize(request.args.get("lang"))
     if asked:
-        if not request.path.startswith("/api/") and session.get(SESSION_KEY) != asked:
-            session[SESSION_KEY] = asked  # the JSON API stays stateless
         return asked
     for remembered in (session.get(SESSION_KEY), request.cookies.get("lang")):
         language = normalize(remembered)
@@ -56,6 +54,13 @@ def select_locale() -> str:
         if language:
             return language
     return DEFAULT_LANGUAGE
+
+
+def remember_language() -> None:
+    """``?lang=`` on a page is remembered in the session (the JSON API stays stateless)."""
+    asked = normalize(request.args.get("lang"))
+    if asked and not request.path.startswith("/api/") and session.get(SESSION_KEY) != asked:
+        session[SESSION_KEY] = asked
 
 
 def current_language() -> str:
@@ -92,6 +97,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Oslo")
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(REPO_ROOT / "translations"))
     babel.init_app(app, locale_selector=select_locale)
+    app.before_request(remember_language)
     app.jinja_env.globals.update(
         get_locale=get_locale,
         current_language=current_language,

@@ -70,11 +70,7 @@ def request_id() -> str | None:
 
 
 def init_app(app: Flask) -> None:
-    production = app.config.get("ADVISOR_ENV") == "production"
-    app.config.setdefault("SESSION_COOKIE_NAME", "advisor_session")
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("SESSION_COOKIE_SECURE", production)
+    # Session cookie flags (HttpOnly, SameSite=Lax, Secure in production) are set by create_app.
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", 8 * 3600)  # a long working day on one form
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
