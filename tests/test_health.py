@@ -1,0 +1,38 @@
+"""Liveness and readiness endpoints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from advisor.store import make_engine
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok"}
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_readyz_when_ready(app, client):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    body = response.json
+    assert body["status"] == "ready"
+    assert body["checks"]["rulebase"] == {
+        "ok": True,
+        "version": app.extensions["advisor"].rulebase.version,
+    }
+    assert body["checks"]["database"] == {"ok": True}
+
+
+def test_readyz_when_database_unreachable(app, client, tmp_path: Path):
+    store = app.extensions["advisor_store"]
+    store.engine.dispose()
+    store.engine = make_engine(f"sqlite:///{tmp_path / 'missing-dir' / 'x.db'}")
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    body = response.json
+    assert body["status"] == "not_ready"
+    assert body["checks"]["database"]["ok"] is False
+    assert body["checks"]["rulebase"]["ok"] is True
