@@ -1,9 +1,10 @@
 """CPV tables (FOA vedlegg 1-4) as numeric code ranges.
 
-The DFØ files list single codes (``cpv_code``), ranges (``cpv_start``/``cpv_end``) and
-``exclusions``. A CPV code stands for its whole branch of the hierarchy: ``55520000`` covers
-``55521200``. A code's branch is the codes that share its digits up to the last non-zero one
-(at least the two-digit division), so the range is ``[55520000, 55529999]``.
+The DFØ files list single codes (``cpv_code``), ranges (``cpv_start``/``cpv_end``, inclusive)
+and ``exclusions``. A listed code covers that code only, not the codes below it in the CPV tree:
+the annexes list sub-codes separately where they are meant (vedlegg 2 names 55521200 beside
+55520000), and reading a code as its branch would make vedlegg 2 and 3 overlap and turn, for
+example, laundry (98310000) into a special service. See docs/legal-notes.md.
 """
 
 from __future__ import annotations
@@ -17,16 +18,12 @@ from advisor.rulebase.yamlsrc import RuleLoader, SourceError
 Range = tuple[int, int]
 
 
-def branch(code: str) -> Range:
-    """The numeric range of a CPV code and every code below it in the hierarchy."""
+def code_number(code: str) -> int:
+    """A CPV code (with or without its check digit) as a number."""
     digits = code.split("-")[0].strip()
     if len(digits) != 8 or not digits.isdigit():
         raise ValueError(f"not a CPV code: {code!r}")
-    significant = max(len(digits.rstrip("0")), 2)
-    prefix = digits[:significant]
-    low = int(prefix.ljust(8, "0"))
-    high = int(prefix.ljust(8, "9"))
-    return low, high
+    return int(digits)
 
 
 def load_cpv_table(path: Path, display: str) -> tuple[tuple[Range, tuple[Range, ...]], ...]:
@@ -39,13 +36,13 @@ def load_cpv_table(path: Path, display: str) -> tuple[tuple[Range, tuple[Range, 
     for entry in entries:
         try:
             if "cpv_code" in entry:
-                span = branch(str(entry["cpv_code"]))
+                number = code_number(str(entry["cpv_code"]))
+                span = (number, number)
             else:
-                span = (
-                    branch(str(entry["cpv_start"]))[0],
-                    branch(str(entry["cpv_end"]))[1],
-                )
-            exclusions = tuple(branch(str(code)) for code in entry.get("exclusions", []) or [])
+                span = (code_number(str(entry["cpv_start"])), code_number(str(entry["cpv_end"])))
+            exclusions = tuple(
+                (code_number(str(code)),) * 2 for code in entry.get("exclusions", []) or []
+            )
         except (KeyError, ValueError) as exc:
             raise SourceError(display, 1, 1, f"bad CPV entry {entry!r}: {exc}") from None
         ranges.append((span, exclusions))
