@@ -27,7 +27,7 @@ DB_FORCE := FORCE
 endif
 endif
 
-.PHONY: help install run test bench serve-prod lint messages clean FORCE
+.PHONY: help install run test bench serve-prod lint audit messages clean FORCE
 
 help:
 	@echo "make run         set up (if needed) and serve on http://$(HOST):$(PORT)"
@@ -36,6 +36,7 @@ help:
 	@echo "make bench       run the benchmarks in bench/"
 	@echo "make serve-prod  gunicorn with gunicorn.conf.py (ADVISOR_ENV=production, SECRET_KEY)"
 	@echo "make lint        ruff"
+	@echo "make audit       pip-audit: fail on dependencies with known vulnerabilities"
 	@echo "make messages    extract translatable strings and update the .po catalogs"
 
 install: $(STAMPS)/apt $(STAMPS)/deps $(MO_FILES) $(DB_STAMP)
@@ -105,6 +106,11 @@ serve-prod: install
 
 lint: $(STAMPS)/deps
 	$(BIN)/ruff check .
+
+# --strict: a dependency that could not be checked (e.g. no access to the vulnerability
+# service) is a failure too, not a silent pass.
+audit: $(STAMPS)/deps
+	$(BIN)/pip-audit --strict --skip-editable --progress-spinner off
 
 messages: $(STAMPS)/deps
 	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location --sort-output -o messages.pot .

@@ -9,9 +9,11 @@ Why these values (see ../shared/stack-notes.md section 3 and docs/operations.md)
   post_fork.
 - bind 127.0.0.1:8000: put a TLS-terminating reverse proxy (nginx, a load balancer) in front
   and set TRUSTED_PROXIES=1 so HTTPS is recognised (HSTS, Secure cookies).
-- graceful restarts: `kill -HUP <master pid>` reloads workers; each finishes its request first
-  (graceful_timeout). Saved assessments are committed before the response is sent, so a restart
-  never loses one.
+- graceful restarts: `kill -HUP <master pid>` replaces the workers, each finishing its request
+  first (graceful_timeout). With preload_app the code and the rule base are loaded once in the
+  master, so new code or new rules need a full restart (`kill -TERM`, then start again) or a
+  binary upgrade (`kill -USR2`, then `kill -TERM` the old master). Saved assessments are
+  committed before the response is sent, so no restart loses one.
 
 Every value can be overridden by an environment variable (GUNICORN_BIND, GUNICORN_WORKERS, ...)
 or on the command line.
