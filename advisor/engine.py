@@ -10,6 +10,7 @@ so rules chain forward; a derived fact's cases form a decision list, each case g
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import re
@@ -210,7 +211,7 @@ def _rule_json(conjuncts: list[Conjunct], guard: tuple[str, int] | None, run: An
 class _SyncHost(durable.Host):
     """A Host without background dispatch threads (see stack-notes 1d)."""
 
-    def _run(self) -> None:  # noqa: D401 - deliberately does nothing
+    def _run(self) -> None:
         pass
 
 
@@ -321,17 +322,14 @@ class DurableEngine:
                 return outcome
             finally:
                 del self._outcomes[sid]
-                try:
+                # Always delete the state (1.2 MB each, 1 024 at most); a missing one is fine.
+                with contextlib.suppress(Exception):
                     self._host.delete_state(name, sid)
-                except Exception:  # noqa: BLE001 - a missing state is fine
-                    pass
 
     def close(self) -> None:
         with self._lock:
             for handle in self._handles:
-                try:
+                with contextlib.suppress(Exception):
                     durable_rules_engine.delete_ruleset(handle)
-                except Exception:  # noqa: BLE001
-                    pass
             self._handles.clear()
             self._host = None

@@ -122,16 +122,14 @@ def derived_order(rulebase: RuleBase) -> list[str]:
     return order
 
 
-def _active(rule: Any, start: dt.date, end: dt.date | None) -> bool:
+def _active(rule: Any, start: dt.date) -> bool:
+    """Whether a rule applies in the period starting ``start`` (periods never straddle a
+    rule's ``valid_from`` or ``valid_to``: both are break points)."""
     if rule.status == Status.retired:
-        return False
-    if rule.valid_from and end is not None and rule.valid_from > end:
         return False
     if rule.valid_from and rule.valid_from > start:
         return False
-    if rule.valid_to and rule.valid_to < start:
-        return False
-    return True
+    return not (rule.valid_to and rule.valid_to < start)
 
 
 def _params(node: conditions.Node, rulebase: RuleBase, date: dt.date) -> dict[str, ParamValue]:
@@ -176,7 +174,7 @@ def compile_period(rulebase: RuleBase, start: dt.date, end: dt.date | None) -> P
     rules = []
     for loaded in rulebase.rules:
         rule = loaded.rule
-        if not _active(rule, start, end):
+        if not _active(rule, start):
             continue
         params = _params(loaded.condition, rulebase, start)
         values = {key: item.value for key, item in params.items()}

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from advisor.rulebase.yamlsrc import Located, SourceError
+from advisor.rulebase.yamlsrc import Located
 
 COMPARISONS = ("eq", "ne", "gt", "gte", "lt", "lte")
 OPERATORS = (*COMPARISONS, "in", "not_in", "between", "in_table", "not_in_table", "known")
@@ -132,7 +132,7 @@ def _membership(fact: str, op: str, values: Any, path: tuple, located: Located) 
 def _leaf(fact: str, op: Any, operand: Any, path: tuple, located: Located) -> Leaf:
     if op not in OPERATORS:
         hint = _did_you_mean(str(op), OPERATORS)
-        raise located.error(path, f"unknown comparison '{op}'{hint}")
+        raise located.key_error(path, f"unknown comparison '{op}'{hint}")
     if op in ("in", "not_in"):
         return _membership(fact, op, operand, path, located)
     if op == "between":

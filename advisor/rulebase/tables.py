@@ -27,7 +27,7 @@ def code_number(code: str) -> int:
 
 
 def load_cpv_table(path: Path, display: str) -> tuple[tuple[Range, tuple[Range, ...]], ...]:
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=RuleLoader)  # noqa: S506
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=RuleLoader)
     try:
         entries = data["annex"]["services"]
     except (TypeError, KeyError):
