@@ -171,7 +171,9 @@ def _validation_errors(exc: ValidationError, located: Located, base: tuple) -> _
         message = error["msg"]
         if error["type"] == "extra_forbidden":
             message = f"unknown key '{loc[-1]}'" if loc else "unknown key"
-        elif error["type"] == "missing":
+            errors.append(located.key_error((*base, *loc), message))
+            continue
+        if error["type"] == "missing":
             message = f"missing required key '{loc[-1]}'" if loc else "missing key"
         elif loc:
             message = f"'{'.'.join(str(p) for p in loc)}': {message}"

@@ -42,7 +42,9 @@ def _check_condition(
     for leaf in conditions.leaves(node):
         if leaf.fact not in facts:
             hint = conditions.did_you_mean(leaf.fact, facts)
-            errors.append(located.error(leaf.path, f"unknown fact '{leaf.fact}'{hint}"))
+            # point at the fact's name: the leaf's path may end in its operator ({gte: ...})
+            key = leaf.path if leaf.path[-1:] == (leaf.fact,) else leaf.path[:-1]
+            errors.append(located.key_error(key, f"unknown fact '{leaf.fact}'{hint}"))
             continue
         kind = facts[leaf.fact]
         operands = leaf.operand if isinstance(leaf.operand, tuple) else (leaf.operand,)
@@ -125,7 +127,7 @@ def validate(rulebase: RuleBase) -> list[SourceError]:
     for name, cases in rulebase.derived_cases.items():
         if not cases or not cases[-1].case.otherwise:
             errors.append(
-                facts_loc.error(
+                facts_loc.key_error(
                     ("derived", name, "cases"),
                     f"the cases of '{name}' must end with 'otherwise: true'",
                 )

@@ -52,6 +52,7 @@ class Located:
     def __init__(self, file: str) -> None:
         self.file = file
         self.positions: dict[Path_, Position] = {}
+        self.key_positions: dict[Path_, Position] = {}  # where a mapping key itself stands
 
     def at(self, path: Path_) -> Position:
         """The position of ``path``, or of its nearest ancestor that has one."""
@@ -65,6 +66,13 @@ class Located:
     def error(self, path: Path_, message: str) -> SourceError:
         line, column = self.at(path)
         return SourceError(self.file, line, column, message)
+
+    def key_error(self, path: Path_, message: str) -> SourceError:
+        """An error about the key at ``path`` (e.g. an unknown fact name), not its value."""
+        if tuple(path) in self.key_positions:
+            line, column = self.key_positions[tuple(path)]
+            return SourceError(self.file, line, column, message)
+        return self.error(path, message)
 
 
 def _mark(node: yaml.Node) -> Position:
@@ -83,7 +91,7 @@ def _construct(node: yaml.Node, path: Path_, located: Located, loader: RuleLoade
                 line, column = _mark(key_node)
                 raise SourceError(located.file, line, column, f"duplicate key '{key}'")
             child = (*path, key)
-            located.positions[child] = _mark(key_node)
+            located.positions[child] = located.key_positions[child] = _mark(key_node)
             result[key] = _construct(value_node, child, located, loader)
             # The value's own position is more precise for scalar values.
             if not isinstance(value_node, (yaml.MappingNode, yaml.SequenceNode)):

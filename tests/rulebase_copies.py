@@ -1,0 +1,50 @@
+"""Copies of the rule base for tests that change it (negative tests, impact analysis).
+
+The rule content in ``rules/no`` is edited by hand while the suite runs. Tests about the loader
+or the impact report need a *valid* base to damage or to change; when the working tree is
+momentarily invalid they use the committed one (``git archive HEAD``). Tests of the real rule
+base itself (``advisor rules check`` exits 0) still use the working tree.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from pathlib import Path
+
+from advisor.rulebase import RuleBaseInvalid, load_rulebase
+from advisor.settings import REPO_ROOT
+
+RULES = REPO_ROOT / "rules" / "no"
+
+
+@functools.cache
+def pristine_rules() -> Path:
+    """A folder with a valid rule base: ``rules/no`` itself, else its committed version."""
+    try:
+        load_rulebase(RULES)
+        return RULES
+    except RuleBaseInvalid as invalid:
+        problem = "\n".join(invalid.messages)
+    try:
+        archive = subprocess.run(
+            ["git", "archive", "--format=tar", "HEAD", "rules/no"],
+            cwd=REPO_ROOT, capture_output=True, check=True, timeout=30,
+        ).stdout
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise RuntimeError(f"rules/no is invalid and git has no copy:\n{problem}") from exc
+    target = Path(tempfile.mkdtemp(prefix="advisor-rules-head-"))
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(target, filter="data")
+    load_rulebase(target / "rules" / "no")  # must be valid; raises otherwise
+    return target / "rules" / "no"
+
+
+def copy_rules(destination: Path) -> Path:
+    """A private, valid copy of the rule base at ``destination``."""
+    shutil.copytree(pristine_rules(), destination)
+    return destination
