@@ -112,6 +112,27 @@ class TrailEntry(BaseModel):
     parameters: list[ParameterUse] = []
 
 
+class Branch(BaseModel):
+    """What the result would be if an unanswered ("vet ikke") question had this answer."""
+
+    answer: str
+    answer_label: LocalText
+    regime: str
+    regime_title: LocalText
+    opens: list[str] = []
+    closes: list[str] = []
+    adds_obligations: list[str] = []
+    removes_obligations: list[str] = []
+
+
+class OpenQuestion(BaseModel):
+    """An answer given as "vet ikke" that changes the result: find it out."""
+
+    field: str
+    label: LocalText
+    branches: list[Branch]
+
+
 class Assessment(BaseModel):
     id: str | None = None
     case: Case
@@ -122,6 +143,7 @@ class Assessment(BaseModel):
     obligations: list[Obligation] = []
     warnings: list[Warning] = []
     trail: list[TrailEntry] = []
+    open_questions: list[OpenQuestion] = []
     generated_at: dt.datetime = Field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
     def route(self, code: str) -> Route | None:
@@ -198,5 +220,25 @@ class Assessment(BaseModel):
                 for item in self.warnings
             ],
             "trail": [entry.model_dump(mode="json") for entry in self.trail],
+            "open_questions": [
+                {
+                    "field": question.field,
+                    "label": question.label.get(lang),
+                    "branches": [
+                        {
+                            "answer": branch.answer,
+                            "answer_label": branch.answer_label.get(lang),
+                            "regime": branch.regime,
+                            "regime_title": branch.regime_title.get(lang),
+                            "opens": branch.opens,
+                            "closes": branch.closes,
+                            "adds_obligations": branch.adds_obligations,
+                            "removes_obligations": branch.removes_obligations,
+                        }
+                        for branch in question.branches
+                    ],
+                }
+                for question in self.open_questions
+            ],
             "generated_at": self.generated_at.isoformat(),
         }

@@ -7,10 +7,12 @@ from typing import Any
 
 from advisor.assessment import (
     Assessment,
+    Branch,
     Citation,
     FactUse,
     LocalText,
     Obligation,
+    OpenQuestion,
     ParameterUse,
     Regime,
     Route,
@@ -18,7 +20,7 @@ from advisor.assessment import (
     TrailEntry,
     Warning,
 )
-from advisor.case import Case
+from advisor.case import Answer, Case
 from advisor.engine import DurableEngine, Outcome, run_plain
 from advisor.explain import Wording, capitalise
 from advisor.rulebase import citations, conditions
@@ -60,9 +62,65 @@ class Assessor:
             return period, facts, run_plain(period, facts, self.rulebase.tables)
         return period, facts, self.engine.run(period, facts)
 
-    def assess(self, case: Case, engine: str = "durable") -> Assessment:
+    def assess(
+        self, case: Case, engine: str = "durable", explore_unknowns: bool = True
+    ) -> Assessment:
+        """Assess ``case``. With ``explore_unknowns``, every "vet ikke" answer the rules read
+        is tried as yes and as no; those that change the result become ``open_questions``."""
         period, facts, outcome = self.outcome(case, engine)
-        return self._assemble(case, period, facts, outcome)
+        assessment = self._assemble(case, period, facts, outcome)
+        if explore_unknowns:
+            assessment.open_questions = self._open_questions(case, period, outcome)
+        return assessment
+
+    def _open_questions(self, case: Case, period: Period, outcome: Outcome) -> list[OpenQuestion]:
+        read = {
+            leaf.fact
+            for rule in [*period.rules, *(c for cs in period.decisions.values() for c in cs)]
+            for leaf in conditions.leaves(rule.condition)
+        }
+        base = self._summary(period, outcome)
+        questions = []
+        for name, field in Case.model_fields.items():
+            if name not in read or getattr(case, name) != Answer.unknown:
+                continue
+            branches = []
+            for answer in (Answer.yes, Answer.no):
+                variant = case.model_copy(update={name: answer})
+                other = run_plain(period, variant.facts(), self.rulebase.tables)
+                summary = self._summary(period, other)
+                if summary == base:
+                    continue
+                regime = str(summary[0])
+                branches.append(
+                    Branch(
+                        answer=answer.value,
+                        answer_label=self.rulebase.value_label(name, answer.value)
+                        or LocalText(nb=answer.value, en=answer.value),
+                        regime=regime,
+                        regime_title=self.rulebase.value_label("regime", regime)
+                        or LocalText(nb=regime, en=regime),
+                        opens=sorted(summary[1] - base[1]),
+                        closes=sorted(base[1] - summary[1]),
+                        adds_obligations=sorted(summary[2] - base[2]),
+                        removes_obligations=sorted(base[2] - summary[2]),
+                    )
+                )
+            if branches:
+                label = self.rulebase.fact_label(name) or LocalText(
+                    nb=field.description or name, en=field.description or name
+                )
+                questions.append(OpenQuestion(field=name, label=label, branches=branches))
+        return questions
+
+    def _summary(self, period: Period, outcome: Outcome) -> tuple[Any, frozenset, frozenset]:
+        """Regime, open routes and obligations of an outcome (for comparing branches)."""
+        by_id = {rule.id: rule for rule in period.rules}
+        fired = [by_id[i] for i in outcome.fired if i in by_id]
+        routes = {r.code for r in fired if r.kind == "route" and r.available}
+        closed = {r.code for r in fired if r.kind == "route" and not r.available}
+        obligations = {r.code for r in fired if r.kind == "obligation"}
+        return outcome.derived.get("regime"), frozenset(routes - closed), frozenset(obligations)
 
     def close(self) -> None:
         self.engine.close()

@@ -1,0 +1,60 @@
+"""A "vet ikke" answer that changes the result becomes an open question with both branches."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from advisor.assessor import Assessor
+from advisor.case import Case
+from advisor.cli import DEFAULT_RULES
+from advisor.rulebase import load_rulebase
+
+
+@pytest.fixture(scope="module")
+def assessor() -> Assessor:
+    engine = Assessor(load_rulebase(DEFAULT_RULES))
+    yield engine
+    engine.close()
+
+
+def grant(**answers: str) -> Case:
+    return Case(
+        law_as_of=dt.date(2026, 3, 1),
+        buyer_type="municipality",
+        arrangement="grant",
+        subject="services",
+        estimated_value_nok=400_000,
+        **answers,
+    )
+
+
+def test_unknown_grant_obligation_shows_what_each_answer_leads_to(assessor: Assessor) -> None:
+    assessment = assessor.assess(grant())
+
+    question = next(q for q in assessment.open_questions if q.field == "grant_enforceable_obligation")
+    by_answer = {branch.answer: branch for branch in question.branches}
+    assert by_answer["no"].regime == "not_procurement"
+    assert question.label.nb and question.label.en
+    assert assessment.public("en")["open_questions"][0]["branches"]
+
+
+def test_a_known_answer_is_not_an_open_question(assessor: Assessor) -> None:
+    assessment = assessor.assess(grant(grant_enforceable_obligation="no"))
+
+    assert assessment.regime.code == "not_procurement"
+    assert all(q.field != "grant_enforceable_obligation" for q in assessment.open_questions)
+
+
+def test_unknown_answers_that_change_nothing_are_not_listed(assessor: Assessor) -> None:
+    case = Case(
+        law_as_of=dt.date(2026, 3, 1),
+        buyer_type="municipality",
+        subject="goods",
+        estimated_value_nok=50_000,
+    )
+    assessment = assessor.assess(case)
+
+    assert assessment.regime.code == "outside_scope"
+    assert assessment.open_questions == []
