@@ -1,0 +1,182 @@
+"""The guidance PDF: an Assessment rendered as an accessible A4 memo (PDF/UA-1) in nb or en.
+
+The renderer decides nothing; it prints the Assessment. Rendering needs no Flask app:
+
+    html = render_html(assessment, "en")
+    pdf = render_pdf(assessment, "nb")
+
+What is shared across renders (stack-notes section 2): the compiled Jinja templates, one
+``FontConfiguration``, the pre-parsed stylesheets and the local-only URL fetcher. WeasyPrint
+(Pango/GLib) is not safe with concurrent renders sharing a font configuration, so every
+``write_pdf`` runs under one process-wide lock. Call ``warm_up()`` at app start so the first
+user does not pay for importing fonts.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from advisor.assessment import Assessment
+from advisor.guidance import content, labels
+from advisor.guidance.fetcher import LocalOnlyFetcher
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE_DIR = REPO_ROOT / "templates" / "guidance"
+STATIC_DIR = REPO_ROOT / "static" / "guidance"
+STYLESHEET = STATIC_DIR / "guidance.css"
+TEMPLATE = "document.html"
+PDF_VARIANT = "pdf/ua-1"
+LANGS = ("nb", "en")
+
+RENDER_LOCK = threading.Lock()  # one WeasyPrint render at a time per process
+_resources_lock = threading.Lock()
+
+__all__ = ["LocalOnlyFetcher", "render_html", "render_pdf", "warm_up"]
+
+
+def _check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise ValueError(f"unsupported language {lang!r}; use one of {', '.join(LANGS)}")
+    return lang
+
+
+@functools.cache
+def jinja_env() -> Environment:
+    """The PDF's own Jinja environment: autoescaped, strict, compiled once per process."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.filters.update(
+        money=content.money,
+        date=content.date,
+        timestamp=content.timestamp,
+        capfirst=content.capfirst,
+        safe_url=content.safe_url,
+    )
+    return env
+
+
+def render_html(assessment: Assessment, lang: str = "nb") -> str:
+    """The guidance document as an HTML string (the input to WeasyPrint)."""
+    lang = _check_lang(lang)
+
+    def tr(key: str) -> str:
+        return labels.t(lang, key)
+
+    title = content.procurement_title(assessment, lang)
+    context: dict[str, Any] = {
+        "a": assessment,
+        "lang": lang,
+        "t": tr,
+        "title": title,
+        "short_title": content.short(title),
+        "recommendation": content.recommendation(assessment, lang),
+        "caveat": content.caveat(assessment, lang),
+        "answers": content.answer_rows(assessment.case, lang),
+        "citations": content.all_citations(assessment),
+        "text_label": lambda key: (
+            labels.pick(labels.TEXT_KINDS[key], lang) if key in labels.TEXT_KINDS else key
+        ),
+        "case_value": lambda name, value: content.case_value(name, value, lang),
+        "fact_value": lambda name, value: content.derived_value(name, value, assessment, lang),
+        "number": lambda value: content.number(value, lang),
+        "conclusion": lambda entry: content.trail_conclusion(entry, assessment, lang),
+        "buyer": content.case_value("buyer_type", assessment.case.buyer_type, lang),
+    }
+    return jinja_env().get_template(TEMPLATE).render(context)
+
+
+@dataclass
+class Resources:
+    """What WeasyPrint reuses across renders: fonts, parsed CSS, the fetcher, an image cache."""
+
+    fetcher: Any
+    font_config: Any
+    stylesheets: dict[str, list[Any]]
+    image_cache: dict = field(default_factory=dict)
+
+
+def page_css(lang: str) -> str:
+    """The footer's "Side X av Y" in ``lang`` (the only language-dependent CSS)."""
+    page, of = labels.t(lang, "page_word"), labels.t(lang, "of_word")
+    return (
+        f'@page {{ @bottom-right {{ content: "{page} " counter(page) " {of} " counter(pages); }} }}'
+    )
+
+
+def build_resources() -> Resources:
+    """A fresh set of WeasyPrint resources (the shared set is built once by ``resources()``)."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    fetcher = LocalOnlyFetcher(STATIC_DIR)
+    fonts = FontConfiguration()
+    main = CSS(filename=str(STYLESHEET), font_config=fonts, url_fetcher=fetcher)
+    sheets = {
+        lang: [main, CSS(string=page_css(lang), font_config=fonts, url_fetcher=fetcher)]
+        for lang in LANGS
+    }
+    return Resources(fetcher=fetcher, font_config=fonts, stylesheets=sheets)
+
+
+_shared: Resources | None = None
+
+
+def resources() -> Resources:
+    global _shared
+    if _shared is None:
+        with _resources_lock:
+            if _shared is None:
+                _shared = build_resources()
+    return _shared
+
+
+def write_pdf(html: str, lang: str, res: Resources, url_fetcher: Any = None) -> bytes:
+    """HTML → PDF/UA-1 with the given resources, under the render lock."""
+    from weasyprint import HTML
+
+    document = HTML(
+        string=html,
+        base_url=STATIC_DIR.as_uri() + "/",
+        url_fetcher=url_fetcher or res.fetcher,
+    )
+    with RENDER_LOCK:
+        return document.write_pdf(
+            stylesheets=res.stylesheets[lang],
+            font_config=res.font_config,
+            cache=res.image_cache,
+            pdf_variant=PDF_VARIANT,
+        )
+
+
+def render_pdf(assessment: Assessment, lang: str = "nb", *, url_fetcher: Any = None) -> bytes:
+    """The guidance PDF (PDF/UA-1, A4) for ``assessment`` in ``lang``.
+
+    ``url_fetcher`` replaces the local-only fetcher (tests use it to watch every fetch).
+    """
+    html = render_html(assessment, lang)
+    return write_pdf(html, lang, resources(), url_fetcher)
+
+
+def warm_up() -> None:
+    """Import WeasyPrint, load fonts, parse the CSS and compile the template; call at start."""
+    jinja_env().get_template(TEMPLATE)
+    res = resources()
+    sample = (
+        '<html lang="nb"><head><title>warm-up</title></head>'
+        "<body><h1>Æ ø å §</h1><p>Side <em>1</em> <strong>av</strong> 1 ☐</p>"
+        "<table><thead><tr><th>a</th></tr></thead><tbody><tr><td>b</td></tr></tbody></table>"
+        "</body></html>"
+    )
+    write_pdf(sample, "nb", res)
