@@ -25,7 +25,8 @@ def register_blueprints(app: Flask) -> None:
 
     # from advisor import wizard          # front page, wizard, result page
     # app.register_blueprint(wizard.bp)
-    # from advisor import api             # JSON API; the blueprint must be named "api"
-    # app.register_blueprint(api.bp)
+    from advisor import api  # JSON API; the blueprint must be named "api"
+
+    app.register_blueprint(api.bp)
     # from advisor import explorer        # rules explorer
     # app.register_blueprint(explorer.bp)
