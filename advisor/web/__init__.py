@@ -5,7 +5,8 @@ Each feature owns its module and its blueprint (named in brackets):
 | module | blueprint | what |
 |---|---|---|
 | ``advisor/health.py`` | ``health`` | ``/healthz`` and ``/readyz`` |
-| ``advisor/wizard/`` | ``wizard`` | the front page, the questions, the result page |
+| ``advisor/wizard/`` | ``wizard`` | the front page, the questions, the review page |
+| ``advisor/result.py`` | ``result`` | ``/vurdering/<id>``: result page, guidance PDF, delete, re-assess |
 | ``advisor/api.py`` | ``api`` | the JSON API under ``/api/v1`` (CSRF-exempt by its name ``api``) |
 | ``advisor/explorer.py`` | ``explorer`` | the rules explorer |
 
@@ -25,6 +26,9 @@ def register_blueprints(app: Flask) -> None:
 
     # from advisor import wizard          # front page, wizard, result page
     # app.register_blueprint(wizard.bp)
+    from advisor import result  # result page, guidance PDF download, delete, re-assess
+
+    app.register_blueprint(result.bp)
     from advisor import api  # JSON API; the blueprint must be named "api"
 
     app.register_blueprint(api.bp)
