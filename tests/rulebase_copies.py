@@ -24,10 +24,12 @@ RULES = REPO_ROOT / "rules" / "no"
 
 @functools.cache
 def pristine_rules() -> Path:
-    """A folder with a valid rule base: ``rules/no`` itself, else its committed version."""
+    """A folder with a valid rule base: a snapshot of ``rules/no``, else its committed version."""
+    snapshot = Path(tempfile.mkdtemp(prefix="advisor-rules-")) / "no"
+    shutil.copytree(RULES, snapshot)  # a snapshot: the working tree may change mid-run
     try:
-        load_rulebase(RULES)
-        return RULES
+        load_rulebase(snapshot)
+        return snapshot
     except RuleBaseInvalid as invalid:
         problem = "\n".join(invalid.messages)
     try:

@@ -1,0 +1,326 @@
+"""The durable-rules engine: same results as the plain-Python reference, thread-safe, no state
+left behind, several versions side by side, deterministic, loud about errors.
+
+``run_plain`` evaluates the same compiled conditions directly; it is the reference the durable
+path must equal on every rule-base test case and on thousands of random valid cases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import sys
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import durable_rules_engine
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from advisor.assessor import Assessor, LawDateOutOfRange
+from advisor.case import Case
+from advisor.engine import DurableEngine, Outcome, RuleActionError, run_plain
+from advisor.rulebase import load_rulebase
+from advisor.rulebase.loader import RuleBase
+from advisor.rulebase.testing import case_of
+from advisor.samples import CaseSampler
+from rulebase_copies import pristine_rules
+
+RANDOM_CASES = 2500
+
+
+@pytest.fixture(scope="module")
+def rulebase() -> RuleBase:
+    return load_rulebase(pristine_rules())
+
+
+@pytest.fixture(scope="module")
+def assessor(rulebase: RuleBase) -> Iterator[Assessor]:
+    shared = Assessor(rulebase)
+    yield shared
+    shared.close()
+
+
+@pytest.fixture
+def fresh(rulebase: RuleBase) -> Iterator[Assessor]:
+    """An Assessor of its own (for tests that count or break things)."""
+    own = Assessor(rulebase)
+    yield own
+    own.close()
+
+
+@pytest.fixture(scope="module")
+def sampler(rulebase: RuleBase, assessor: Assessor) -> CaseSampler:
+    return CaseSampler(rulebase, assessor.periods)
+
+
+def view(outcome: Outcome) -> tuple[Any, ...]:
+    """Everything an outcome says, in the order it says it."""
+    return (outcome.derived, outcome.derived_by, outcome.fired)
+
+
+def both(assessor: Assessor, case: Case) -> tuple[tuple, tuple]:
+    _, _, durable = assessor.outcome(case, "durable")
+    _, _, plain = assessor.outcome(case, "plain")
+    return view(durable), view(plain)
+
+
+def comparable(assessment: Any) -> dict[str, Any]:
+    return assessment.model_dump(mode="json", exclude={"generated_at"})
+
+
+# ----------------------------------------------------------------------------- equal to the reference
+
+
+def test_durable_equals_plain_on_every_rule_base_test_case(
+    rulebase: RuleBase, assessor: Assessor
+) -> None:
+    assert rulebase.tests
+    for loaded in rulebase.tests:
+        durable, plain = both(assessor, case_of(loaded))
+        assert durable == plain, loaded.test.name
+
+
+def test_durable_equals_plain_on_random_cases(assessor: Assessor, sampler: CaseSampler) -> None:
+    periods: set[str] = set()
+    regimes: set[Any] = set()
+    fired: set[str] = set()
+    for index, case in enumerate(sampler.cases(RANDOM_CASES, seed=20261125)):
+        durable, plain = both(assessor, case)
+        assert durable == plain, f"case {index}: {case.model_dump_json(exclude_defaults=True)}"
+        periods.add(assessor.period_for(case.law_as_of).key)
+        regimes.add(durable[0].get("regime"))
+        fired.update(durable[2])
+    # the sample really spans the rule base: every period, several regimes, most rules
+    assert periods == {period.key for period in assessor.periods}
+    assert len(regimes) >= 4
+    assert len(fired) >= 0.8 * len({r.id for p in assessor.periods for r in p.rules})
+
+
+@settings(
+    max_examples=300,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(rng=st.randoms(use_true_random=False))
+def test_durable_equals_plain_property(assessor: Assessor, sampler: CaseSampler, rng: random.Random) -> None:
+    case = sampler.case(rng)
+    durable, plain = both(assessor, case)
+    assert durable == plain
+
+
+def test_fired_rules_keep_the_rule_base_order(assessor: Assessor, sampler: CaseSampler) -> None:
+    for case in sampler.cases(200, seed=7):
+        period, _, outcome = assessor.outcome(case)
+        order = [rule.id for rule in period.rules]
+        assert outcome.fired == sorted(outcome.fired, key=order.index)
+
+
+# ----------------------------------------------------------------------------- threads
+
+
+def test_eight_threads_share_one_assessor(rulebase: RuleBase, sampler: CaseSampler) -> None:
+    cases = list(sampler.cases(500, seed=8))
+    shared = Assessor(rulebase)
+    try:
+        reference = [comparable(shared.assess(case)) for case in cases]
+        failures: list[str] = []
+        errors: list[BaseException] = []
+        start = threading.Barrier(8)
+
+        def work(worker: int) -> None:
+            try:
+                start.wait()
+                for step in range(500):
+                    index = (step * 7 + worker * 61) % len(cases)
+                    got = comparable(shared.assess(cases[index]))
+                    if got != reference[index]:
+                        failures.append(f"thread {worker}, case {index}")
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(1e-5)  # switch threads often: races show up if there are any
+        try:
+            threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=300)
+        finally:
+            sys.setswitchinterval(interval)
+        assert not any(thread.is_alive() for thread in threads)
+        assert errors == []
+        assert failures == []
+        assert shared.engine._outcomes == {}
+    finally:
+        shared.close()
+
+
+# ----------------------------------------------------------------------------- no state leaks
+
+
+def test_no_session_state_survives_3000_evaluations(fresh: Assessor, sampler: CaseSampler) -> None:
+    cases = list(sampler.cases(3001, seed=3000))
+    for case in cases[:3000]:
+        fresh.assess(case)
+    engine = fresh.engine
+    assert engine._outcomes == {}
+    sids = [f"s{n}" for n in range(3000)]
+    assert next(engine._sids) == 3000  # every evaluation had its own session
+    assert engine._host is not None
+    for name in engine._names.values():
+        for sid in sids[:: 7] + sids[-20:]:
+            with pytest.raises(durable_rules_engine.error):
+                engine._host.get_state(name, sid)  # 309: no such state
+    # more than the 1 024 live states a ruleset can hold ran, and the next one is still right
+    durable, plain = both(fresh, cases[3000])
+    assert durable == plain
+
+
+def test_an_evaluation_that_fails_leaves_no_state(
+    rulebase: RuleBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = DurableEngine._fire_action
+
+    def failing(self: DurableEngine, rule_id: str) -> Any:
+        inner = original(self, rule_id)
+
+        def action(c: Any) -> None:
+            if rule_id.startswith("reserved_wise."):
+                raise ValueError(f"boom in {rule_id}")
+            inner(c)
+
+        return action
+
+    monkeypatch.setattr(DurableEngine, "_fire_action", failing)
+    broken = Assessor(rulebase)
+    try:
+        wise = Case(
+            law_as_of=dt.date(2026, 3, 1), buyer_type="municipality", subject="services",
+            cpv="90910000", estimated_value_nok=3_600_000, target_supplier="wise",
+        )
+        with pytest.raises(RuleActionError, match="boom in reserved_wise"):
+            broken.assess(wise)
+        assert broken.engine._outcomes == {}
+        # the engine still works for cases that do not reach the broken action
+        below = wise.model_copy(update={"estimated_value_nok": 1000})
+        durable, plain = both(broken, below)
+        assert durable == plain
+        # and the failure repeats: it is not swallowed the second time either
+        with pytest.raises(RuleActionError):
+            broken.assess(wise)
+    finally:
+        broken.close()
+
+
+@pytest.mark.parametrize("factory", ["_fire_action", "_derive_action", "_miss_action"])
+def test_an_action_error_is_raised_not_swallowed(
+    rulebase: RuleBase, monkeypatch: pytest.MonkeyPatch, factory: str
+) -> None:
+    def raising(self: DurableEngine, *args: Any) -> Any:
+        def action(c: Any) -> None:
+            raise KeyError(f"{factory} failed")
+
+        return action
+
+    monkeypatch.setattr(DurableEngine, factory, raising)
+    broken = Assessor(rulebase)
+    try:
+        case = Case(
+            law_as_of=dt.date(2026, 3, 1), buyer_type="municipality", subject="services",
+            estimated_value_nok=3_600_000,
+        )
+        with pytest.raises(RuleActionError, match=f"{factory} failed"):
+            broken.assess(case)
+    finally:
+        broken.close()
+
+
+# ----------------------------------------------------------------------------- versions side by side
+
+
+def test_two_assessors_in_one_process(rulebase: RuleBase, sampler: CaseSampler) -> None:
+    first = Assessor(rulebase)
+    second = Assessor(load_rulebase(rulebase.root))
+    try:
+        assert first.version == second.version
+        assert not set(first.engine._names.values()) & set(second.engine._names.values())
+        for case in sampler.cases(200, seed=2):
+            assert comparable(first.assess(case)) == comparable(second.assess(case))
+        first.close()
+        for case in sampler.cases(50, seed=3):  # closing one leaves the other working
+            durable, plain = both(second, case)
+            assert durable == plain
+    finally:
+        first.close()
+        second.close()
+
+
+def test_two_apps_in_one_process(make_app: Any, rulebase: RuleBase, sampler: CaseSampler) -> None:
+    one = make_app(RULES_DIR=str(rulebase.root))
+    two = make_app(RULES_DIR=str(rulebase.root))
+    a = one.extensions["advisor"].assessor
+    b = two.extensions["advisor"].assessor
+    assert a is not b
+    assert not set(a.engine._names.values()) & set(b.engine._names.values())
+    for case in sampler.cases(100, seed=4):
+        assert comparable(a.assess(case)) == comparable(b.assess(case))
+
+
+# ----------------------------------------------------------------------------- determinism and dates
+
+
+def test_same_case_same_assessment(assessor: Assessor, sampler: CaseSampler) -> None:
+    for case in sampler.cases(100, seed=5):
+        first = assessor.assess(case)
+        second = assessor.assess(case.model_copy(deep=True))
+        assert comparable(first) == comparable(second)
+        assert first.model_dump_json(exclude={"generated_at"}) == second.model_dump_json(
+            exclude={"generated_at"}
+        )
+
+
+def test_plain_and_durable_assessments_are_identical(assessor: Assessor, sampler: CaseSampler) -> None:
+    for case in sampler.cases(100, seed=6):
+        assert comparable(assessor.assess(case, "durable")) == comparable(
+            assessor.assess(case, "plain")
+        )
+
+
+def test_law_date_before_the_rule_base(assessor: Assessor) -> None:
+    start = assessor.periods[0].start
+    case = Case(
+        law_as_of=start - dt.timedelta(days=1), buyer_type="municipality", subject="goods",
+        estimated_value_nok=500_000,
+    )
+    for engine in ("durable", "plain"):
+        with pytest.raises(LawDateOutOfRange, match=str(start)):
+            assessor.assess(case, engine)
+    assert assessor.assess(case.model_copy(update={"law_as_of": start})).ruleset.period_from == start
+
+
+def test_every_date_finds_exactly_one_period(assessor: Assessor) -> None:
+    periods = assessor.periods
+    for before, after in zip(periods, periods[1:], strict=False):
+        assert before.end == after.start - dt.timedelta(days=1)
+        assert assessor.period_for(before.end) is before
+        assert assessor.period_for(after.start) is after
+    assert periods[-1].end is None
+    assert assessor.period_for(dt.date(2100, 1, 1)) is periods[-1]
+
+
+def test_run_plain_is_the_reference_for_a_known_case(assessor: Assessor) -> None:
+    """A hand-checked anchor: the reference itself must be right, not only equal."""
+    case = Case(
+        law_as_of=dt.date(2026, 3, 1), buyer_type="municipality", subject="services",
+        cpv="85312000", estimated_value_nok=9_000_000, target_supplier="ideell",
+    )
+    period = assessor.period_for(case.law_as_of)
+    outcome = run_plain(period, case.facts(), assessor.rulebase.tables)
+    assert outcome.derived["service_class"] == "health_social_service"
+    assert outcome.derived["regime"] == "part_iv"
+    assert "reserved_ideell.part_iv" in outcome.fired

@@ -1,0 +1,57 @@
+"""The rule base's own test cases (``rules/no/tests/*.yaml``), one pytest test each.
+
+pytest collects the same cases as ``advisor rules test`` (same loader, same engine, same
+comparison), named by the case's ``name``; a failure shows where the case is written and what
+differs, e.g. ``regime: expected part_iii, got part_ii``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from advisor.assessor import Assessor
+from advisor.rulebase import RuleBaseInvalid, load_rulebase
+from advisor.rulebase.loader import LoadedTest, RuleBase
+from advisor.rulebase.testing import case_of, differences
+from advisor.settings import REPO_ROOT
+
+RULES = REPO_ROOT / "rules" / "no"
+
+
+def _load() -> tuple[RuleBase | None, list[str]]:
+    try:
+        return load_rulebase(RULES), []
+    except RuleBaseInvalid as invalid:
+        return None, invalid.messages
+
+
+RULEBASE, PROBLEMS = _load()
+CASES: list[LoadedTest] = RULEBASE.tests if RULEBASE else []
+
+
+def test_the_rule_base_loads() -> None:
+    if PROBLEMS:
+        pytest.fail("the rule base is invalid:\n" + "\n".join(PROBLEMS), pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def assessor() -> Iterator[Assessor]:
+    assert RULEBASE is not None
+    own = Assessor(RULEBASE)
+    yield own
+    own.close()
+
+
+@pytest.mark.parametrize("loaded", CASES, ids=[loaded.test.name for loaded in CASES])
+def test_rule_case(loaded: LoadedTest, assessor: Assessor) -> None:
+    assessment = assessor.assess(case_of(loaded))
+    found = differences(assessment, loaded)
+    if found:
+        line, column = loaded.located.at((loaded.index,))
+        where = f"{loaded.located.file}:{line}:{column}"
+        pytest.fail(
+            f"{where}: {loaded.test.name}\n" + "\n".join(f"    {item}" for item in found),
+            pytrace=False,
+        )
