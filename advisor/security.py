@@ -106,6 +106,8 @@ def _finish_response(response: Response) -> Response:
         response.headers.setdefault(name, value)
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", HSTS)
+    if not request.path.startswith("/static/"):
+        response.vary.add("Accept-Language")  # the language follows the browser's preference
     rid = g.get("request_id")
     if rid:
         response.headers[REQUEST_ID_HEADER] = rid
