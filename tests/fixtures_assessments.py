@@ -27,7 +27,7 @@ from advisor.assessment import (
 )
 from advisor.case import Answer, Case
 
-VERSION = "sha256:3f9a1c2be4d07a55"
+VERSION = "3f9a1c2be4d0"
 GENERATED = dt.datetime(2026, 11, 25, 9, 30, tzinfo=dt.UTC)
 
 _SECTION_URL = {

@@ -169,7 +169,7 @@ def recommendation(assessment: Assessment, lang: str) -> list[str]:
             best = open_routes[0]
             rb = f" ({cites(best.legal_basis)})" if best.legal_basis else ""
             others = len(open_routes) - 1
-            second = f"The route that fits best is {best.title.en}{rb}"
+            second = f"The route that fits best: {capfirst(best.title.en)}{rb}"
             if others:
                 second += f"; {_plural(others, 'other route is', 'other routes are')} also open"
             second += " (section 2)."
@@ -190,7 +190,7 @@ def recommendation(assessment: Assessment, lang: str) -> list[str]:
         best = open_routes[0]
         rb = f" ({cites(best.legal_basis)})" if best.legal_basis else ""
         others = len(open_routes) - 1
-        second = f"Den veien som passer best, er {best.title.nb}{rb}"
+        second = f"Veien som passer best: {capfirst(best.title.nb)}{rb}"
         if others:
             second += f"; {_plural(others, 'annen vei er', 'andre veier er')} også " + (
                 "åpen" if others == 1 else "åpne"

@@ -1,0 +1,116 @@
+"""Guidance PDF speed: the HTML step, a full PDF with shared resources, and a cold PDF.
+
+Prints one line per figure (median and p90 over ``--runs`` renders, default 15):
+- ``html``: ``advisor.guidance.render_html`` (Jinja + formatting) alone;
+- ``pdf cached``: ``render_pdf`` as the app calls it (shared FontConfiguration, pre-parsed CSS,
+  compiled template, render lock);
+- ``pdf cold``: the same HTML through fresh WeasyPrint resources each time (new
+  FontConfiguration, CSS parsed again): the in-process baseline;
+- the ratio cached/cold of the medians, and the page count and size of the document.
+
+Each line gives wall-clock time and, in brackets, the process CPU time: on a shared, noisy
+2-core host the CPU time shows the cost of the render itself when other processes compete.
+
+The document is the Del III WISE cleaning case from tests/fixtures_assessments.py (nb).
+Modes are interleaved so that host noise hits them alike. Usage:
+``.venv/bin/python bench/bench_pdf.py [--runs 15] [--lang nb|en] [--case NAME]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import logging
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
+
+import fixtures_assessments as fixtures
+
+T_IMPORT = time.perf_counter()
+from advisor import guidance  # imports WeasyPrint (cffi, Pango) too
+
+T_IMPORT = time.perf_counter() - T_IMPORT
+
+
+def figures(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p90 = statistics.quantiles(ordered, n=10, method="inclusive")[8] if len(ordered) > 1 else 0
+    return statistics.median(ordered) * 1000, p90 * 1000
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--lang", choices=guidance.LANGS, default="nb")
+    parser.add_argument("--case", choices=sorted(fixtures.ALL), default="wise_cleaning_part_iii")
+    args = parser.parse_args()
+
+    warnings: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            warnings.append(record.getMessage())
+
+    logging.getLogger("weasyprint").addHandler(Collect(logging.WARNING))
+
+    assessment = fixtures.ALL[args.case]()
+    started = time.perf_counter()
+    guidance.warm_up()
+    warm = time.perf_counter() - started
+
+    wall: dict[str, list[float]] = {"html": [], "cached": [], "cold": []}
+    cpu: dict[str, list[float]] = {"html": [], "cached": [], "cold": []}
+    pdf = b""
+
+    def timed(kind, function):
+        w0, c0 = time.perf_counter(), time.process_time()
+        result = function()
+        wall[kind].append(time.perf_counter() - w0)
+        cpu[kind].append(time.process_time() - c0)
+        return result
+
+    def cold():
+        html = guidance.render_html(assessment, args.lang)
+        return guidance.write_pdf(html, args.lang, guidance.build_resources())
+
+    for _ in range(args.runs):
+        timed("html", lambda: guidance.render_html(assessment, args.lang))
+        pdf = timed("cached", lambda: guidance.render_pdf(assessment, args.lang))
+        timed("cold", cold)
+
+    from pypdf import PdfReader
+
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    n, lang = args.runs, args.lang
+
+    def line(kind: str, label: str, digits: int) -> str:
+        w_med, w_p90 = figures(wall[kind])
+        c_med, c_p90 = figures(cpu[kind])
+        return (
+            f"guidance {label} ({lang}, n={n}): median {w_med:.{digits}f} ms, "
+            f"p90 {w_p90:.{digits}f} ms (cpu median {c_med:.{digits}f} ms, p90 {c_p90:.{digits}f} ms)"
+        )
+
+    print(f"guidance import (advisor.guidance with WeasyPrint): {T_IMPORT * 1000:.0f} ms")
+    print(f"guidance warm_up (fonts, CSS, template, first render): {warm * 1000:.0f} ms")
+    print(line("html", "html", 1))
+    print(line("cached", "pdf cached", 0))
+    print(line("cold", "pdf cold", 0))
+    ratio_wall = statistics.median(wall["cached"]) / statistics.median(wall["cold"])
+    ratio_cpu = statistics.median(cpu["cached"]) / statistics.median(cpu["cold"])
+    print(f"guidance pdf ratio cached/cold (medians): {ratio_wall:.2f} (cpu {ratio_cpu:.2f})")
+    print(f"guidance pdf document: {pages} pages, {len(pdf) / 1024:.1f} KB, {guidance.PDF_VARIANT}")
+    print(
+        f"guidance weasyprint warnings: {len(warnings)}" + (f" ({warnings[0]})" if warnings else "")
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
