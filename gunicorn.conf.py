@@ -38,6 +38,9 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms rid=%({x-request-id}o)s'
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn >= 26 opens a control socket at ~/.gunicorn/gunicorn.ctl; every server on the machine
+# shares that path (the benchmark runs two). We manage the server with signals instead.
+control_socket_disable = True
 
 
 def post_fork(server, worker):  # gunicorn's hook signature
