@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +36,7 @@ from flask import (
 from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 from werkzeug.routing import BuildError
 
 from advisor import store
@@ -113,6 +115,28 @@ FIND_OUT: dict[str, Any] = {
     ),
 }
 
+#: Labels for answers the rule base's facts.yaml does not label (it labels what rules read).
+FIELD_LABELS: dict[str, Any] = {
+    "title": _l("the name of the procurement"),
+    "law_as_of": _l("the date whose law applies"),
+    "suppliers_pay_dividends": _l("whether the suppliers in view may pay dividends"),
+    "divisible_into_lots": _l("whether the contract can be divided into lots"),
+    "split_from_larger_need": _l("whether this is part of a larger need bought in parts"),
+    "recurring_need": _l("whether the need recurs"),
+    "only_one_possible_supplier": _l("whether only one supplier can deliver"),
+    "wants_direct_award": _l("the wish to award the contract directly"),
+    "wants_local_suppliers_only": _l("the wish to use local suppliers only"),
+    "wants_social_award_criteria": _l("the wish to use social award criteria"),
+    "wants_social_contract_conditions": _l("the wish to set social contract conditions"),
+    "wants_market_dialogue": _l("the wish for a market dialogue"),
+    "wants_innovation": _l("the wish for an innovative solution"),
+    "wants_user_choice": _l("the wish for user choice"),
+    "is_framework_agreement": _l("whether it is a framework agreement"),
+    "subcontracting_expected": _l("whether subcontractors are expected"),
+    "work_performed_abroad": _l("whether work is performed abroad"),
+    "apprentice_trade_relevant": _l("whether the work is in a trade with apprentices"),
+}
+
 RESERVED_ROUTES = frozenset({"reserved_wise", "invite_only_wise", "reserved_ideell"})
 
 
@@ -147,6 +171,15 @@ def money(value: int | None) -> str:
         return ""
     number = format_decimal(value, format="#,##0")
     return f"NOK {number}" if current_language() == "en" else f"kr {number}"
+
+
+_SECTION = re.compile(r"§+\s?\d+(?:-\d+)?[a-z]?(?:\s\(\d+\))?")
+
+
+def law(value: str) -> Markup:
+    """Escape ``value`` and keep section references (``§ 16-9``) from breaking across lines."""
+    escaped = str(escape(value))
+    return Markup(_SECTION.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', escaped))
 
 
 def capfirst(value: str) -> str:
@@ -213,12 +246,12 @@ def _value_text(name: str, value: Any) -> str:
 
 
 def _label(name: str) -> str:
-    if name == "law_as_of":
-        return _("the date whose law applies")
-    if name == "title":
-        return _("the name of the procurement")
     label = current_state().rulebase.fact_label(name)
-    return text(label) if label is not None else name.replace("_", " ")
+    if label is not None:
+        return text(label)
+    if name in FIELD_LABELS:
+        return str(FIELD_LABELS[name])
+    return name.replace("_", " ")
 
 
 def answer_rows(case: Case) -> list[AnswerRow]:
@@ -394,6 +427,7 @@ def show(assessment_id: str) -> str:
         change_labels=CHANGE_LABELS,
         t=text,
         capfirst=capfirst,
+        law=law,
         money=money,
         long_date=long_date,
     )
