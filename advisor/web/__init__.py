@@ -24,8 +24,9 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(health.bp)
 
-    # from advisor import wizard          # front page, wizard, result page
-    # app.register_blueprint(wizard.bp)
+    from advisor import wizard  # front page, questions, review (advisor/wizard/views.py)
+
+    app.register_blueprint(wizard.bp)
     from advisor import result  # result page, guidance PDF download, delete, re-assess
 
     app.register_blueprint(result.bp)
