@@ -187,7 +187,7 @@ class Problem(BaseModel):
 
 
 class LangQuery(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="forbid")
     lang: Lang | None = Field(default=None, description="nb (default) or en")
 
 
@@ -201,13 +201,13 @@ def _optional(info: FieldInfo) -> FieldInfo:
     return merged
 
 
-#: PATCH body: any subset of the Case fields.
+#: PATCH body: any subset of the Case fields (null only where the Case allows it).
 CaseChanges = create_model(  # type: ignore[call-overload]
     "CaseChanges",
     __config__=ConfigDict(extra="forbid"),
     __doc__="Answers to change; the others keep their saved values.",
     **{
-        name: (info.annotation | None, _optional(info))  # type: ignore[operator]
+        name: (info.annotation, _optional(info))
         for name, info in Case.model_fields.items()
     },
 )
@@ -310,12 +310,38 @@ def _bool_arg(name: str, lang: str) -> bool:
     )
 
 
+QUERY_PARAMETERS = {"api.reassess_assessment": {"lang", "save"}}
+UNCHECKED_QUERY = {"api.docs", "api.openapi_json"}
+
+
 @bp.before_request
-def _limit_body() -> None:
+def _limit_body_and_check_query() -> None:
     request.max_content_length = min(
         int(_setting("API_MAX_BODY", DEFAULT_MAX_BODY)),
         current_app.config.get("MAX_CONTENT_LENGTH") or DEFAULT_MAX_BODY,
     )
+    if request.endpoint in UNCHECKED_QUERY:
+        return
+    allowed = QUERY_PARAMETERS.get(request.endpoint or "", {"lang"})
+    unknown = sorted(key for key in request.args if key not in allowed)
+    repeated = sorted(key for key in allowed if len(request.args.getlist(key)) > 1)
+    if unknown or repeated:
+        lang = accepted_language()
+        raise ApiError(
+            422,
+            _t(lang, "Ugyldige parametre i adressen.", "Invalid query parameters."),
+            [
+                {"name": key, "reason": _t(lang, "Ukjent parameter.", "Unknown parameter."),
+                 "code": "extra_forbidden"}
+                for key in unknown
+            ]
+            + [
+                {"name": key, "reason": _t(lang, "Oppgi parameteren bare én gang.",
+                                           "Give the parameter only once."),
+                 "code": "repeated"}
+                for key in repeated
+            ],
+        )
 
 
 def _reject_constant(name: str) -> Any:
@@ -647,9 +673,47 @@ def openapi_document() -> dict[str, Any]:
                         parameter["schema"] = {"type": "string", "minLength": 1, "maxLength": 64}
                     if not parameter.get("description"):
                         parameter.pop("description", None)
+        _constraints(document["components"]["schemas"])
         document["servers"] = [{"url": "/"}]
         _document = document
     return _document
+
+
+def years_from(year: int) -> str:
+    """A regex for four-digit years >= ``year`` (e.g. 2017 → 201[7-9]|20[2-9]\\d|...)."""
+    digits = f"{year:04d}"
+    options = [digits]
+    for position in range(3, -1, -1):
+        digit = int(digits[position])
+        if digit < 9:
+            higher = f"[{digit + 1}-9]" if digit < 8 else "9"
+            options.append(digits[:position] + higher + "\\d" * (3 - position))
+    return "|".join(options)
+
+
+def _constraints(schemas: dict[str, Any]) -> None:
+    """Rules the models check in validators, stated in the document too: the CPV code's form,
+    and law dates the rule base covers (earlier ones get 422)."""
+    first = assessments.first_law_date_of(current_app)
+    for name in ("Case", "CaseChanges"):
+        properties = schemas.get(name, {}).get("properties", {})
+        cpv = properties.get("cpv")
+        if cpv is not None:
+            for option in cpv.get("anyOf", [cpv]):
+                if option.get("type") == "string":
+                    option["pattern"] = r"^\s*\d{8}(-\d)?\s*$|^$"
+        law = properties.get("law_as_of")
+        if law is not None and first is not None:
+            pattern = f"^({years_from(first.year)})-"
+            if (first.month, first.day) != (1, 1):
+                pattern = f"^({years_from(first.year + 1)})-|^{first.year}-"
+            for option in law.get("anyOf", [law]):
+                if option.get("type") == "string":
+                    option["pattern"] = pattern
+                    option["description"] = (
+                        f"{law.get('description', '')} The rule base covers law from "
+                        f"{first.isoformat()}."
+                    ).strip()
 
 
 @bp.get("/openapi.json")

@@ -38,6 +38,11 @@ def first_law_date() -> dt.date | None:
     return periods[0].start if periods else None
 
 
+def first_law_date_of(app: Any) -> dt.date | None:
+    periods = app.extensions["advisor"].assessor.periods
+    return periods[0].start if periods else None
+
+
 def law_date_message(date: dt.date, lang: str) -> str:
     """Why ``date`` cannot be assessed, in ``lang``."""
     first = first_law_date()
