@@ -158,5 +158,22 @@ def assess(
         click.echo(f"wrote {pdf_path}", err=True)
 
 
+@main.group()
+def db() -> None:
+    """The database of saved assessments."""
+
+
+@db.command("upgrade")
+@click.option("--database", "database_url", default=None, help="Default: $DATABASE_URL or instance/.")
+def db_upgrade(database_url: str | None) -> None:
+    """Run the schema migrations up to the newest (what `make install` does)."""
+    from advisor import store
+    from advisor.settings import load_settings
+
+    url = database_url or load_settings().resolved_database_url()
+    store.upgrade_database(url)
+    click.echo(f"database {store.safe_url(url)} is at the newest schema")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
