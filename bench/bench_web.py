@@ -312,6 +312,21 @@ def question_form(page: FormParser, questions: set[str]) -> Form | None:
 # ---------------------------------------------------------------------------- discovery
 
 
+class LoopbackCookiePolicy(http.cookiejar.DefaultCookiePolicy):
+    """Send ``Secure`` cookies over plain HTTP too: only for our own server on 127.0.0.1.
+
+    In production mode the session cookie is ``Secure`` (behind TLS in real use); on loopback
+    there is no TLS, and a browser-like client would otherwise drop the session (and CSRF token).
+    """
+
+    def return_ok_secure(self, cookie: http.cookiejar.Cookie, request: object) -> bool:
+        return True
+
+
+def new_jar() -> http.cookiejar.CookieJar:
+    return http.cookiejar.CookieJar(policy=LoopbackCookiePolicy())
+
+
 @dataclass
 class Fetched:
     status: int
@@ -322,7 +337,7 @@ class Fetched:
 
 def fetch(url: str, *, data: bytes | None = None, headers: dict[str, str] | None = None,
           jar: http.cookiejar.CookieJar | None = None) -> Fetched:
-    jar = jar if jar is not None else http.cookiejar.CookieJar()
+    jar = jar if jar is not None else new_jar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     request = urllib.request.Request(url, data=data, headers=headers or {})
     try:
@@ -367,6 +382,37 @@ def _form_data(form: Form, button: FormField | None) -> bytes:
     return urllib.parse.urlencode(pairs).encode()
 
 
+def _answer_target(base: str, url: str, form: Form, headers: dict[str, str]) -> Target | None:
+    """POST the first step's answers (CSRF token, defaults, first option): saves the draft."""
+    pairs: list[tuple[str, str]] = []
+    radios_done: set[str] = set()
+    for item in form.fields:
+        if item.type in ("submit", "button", "checkbox", "reset", "image", "file"):
+            continue
+        if item.type == "radio":
+            if item.name not in radios_done:
+                radios_done.add(item.name)
+                pairs.append((item.name, item.value))
+            continue
+        value = item.value
+        if item.type == "date" and not value:
+            value = "01.03.2026"
+        pairs.append((item.name, value))
+    button = forward_button(form)
+    if button is not None and button.name:
+        pairs.append((button.name, button.value))
+    path = _local_path(base, urllib.parse.urljoin(url, form.action or url))
+    if path is None:
+        return None
+    body = urllib.parse.urlencode(pairs)
+    probe = fetch(base + path, data=body.encode(),
+                  headers={**headers, "Content-Type": "application/x-www-form-urlencoded"})
+    if probe.status >= 400:
+        return None
+    return Target("wizard answer step", "POST", path, body=body, note="303 to the next step",
+                  headers={**headers, "Content-Type": "application/x-www-form-urlencoded"})
+
+
 def discover_wizard(base: str) -> tuple[list[Target], list[str]]:
     """The wizard's front page and its first question step, found as a user would.
 
@@ -375,7 +421,7 @@ def discover_wizard(base: str) -> tuple[list[Target], list[str]]:
     Falls back to ``/healthz`` (with a note) when there is no wizard yet.
     """
     notes: list[str] = []
-    jar = http.cookiejar.CookieJar()
+    jar = new_jar()
     front = fetch(base + "/", jar=jar)
     if front.status != 200:
         notes.append(f"GET / answers {front.status}: the wizard has not landed; "
@@ -400,7 +446,7 @@ def discover_wizard(base: str) -> tuple[list[Target], list[str]]:
             continue
         candidates.append(("GET", path, None))
     for method, path, data in candidates:
-        attempt_jar = http.cookiejar.CookieJar()
+        attempt_jar = new_jar()
         for cookie in jar:
             attempt_jar.set_cookie(cookie)
         step = fetch(base + path, data=data, jar=attempt_jar,
@@ -412,6 +458,9 @@ def discover_wizard(base: str) -> tuple[list[Target], list[str]]:
             via = f"{method} {path}" if method == "POST" else f"link {path}"
             targets.append(Target("wizard first step", "GET", step_path, note=via, headers=headers))
             notes.append(f"first wizard step {step_path} reached by {via}")
+            answer = _answer_target(base, step.url, form, headers)
+            if answer is not None:
+                targets.append(answer)
             break
     else:
         notes.append("no wizard step with a question found from the front page")

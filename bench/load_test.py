@@ -20,9 +20,9 @@ on, or a result page that does not show, is an error. The test is bounded by cou
 ``--max-seconds`` (no new iteration starts after it). Prints total requests, errors (target 0),
 throughput and latency percentiles per kind of request; exits 1 when there was an error.
 
-The app runs with ``ADVISOR_ENV=development`` and a fixed SECRET_KEY: in production mode the
-session cookie is ``Secure`` and a client on plain-HTTP loopback would (rightly) not send it back.
-That flag is the only difference the mode makes to a request.
+The app runs as ``make serve-prod`` runs it (``ADVISOR_ENV=production``, a SECRET_KEY). Its session
+cookie is then ``Secure``; the simulated users send it back over plain-HTTP loopback anyway (a
+cookie policy for this test only), as browsers do over the TLS proxy in real use.
 
 Usage: ``.venv/bin/python bench/load_test.py [--users 32] [--iterations 20] [--max-seconds 240]``
 """
@@ -147,6 +147,7 @@ class User:
         self.questions = questions
         self.rng = random.Random(seed * 1000 + number)
         self.http = requests.Session()
+        self.http.cookies.set_policy(bench_web.LoopbackCookiePolicy())  # Secure session cookie
         self.http.headers.update({
             "X-Forwarded-For": f"10.7.{number // 250}.{number % 250 + 1}",
             "Accept-Language": "nb-NO,nb;q=0.9,en;q=0.5",
@@ -383,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
                 print("load: --base-url must be a loopback address")
                 return 2
             return _run_and_report(args.base_url, args, notes, None)
-        env = bench_web.app_env(workdir, env="development",
+        env = bench_web.app_env(workdir, env="production",
                                 secret="load-test-" + "0123456789abcdef" * 3)
         env["TRUSTED_PROXIES"] = "1"  # X-Forwarded-For: one client address per user
         spec = "advisor:create_app()"
