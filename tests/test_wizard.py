@@ -1,0 +1,479 @@
+"""The wizard (advisor/wizard/) with Flask's test client: from the front page to a saved
+assessment, back and change, stale answers, validation errors, resume after a restart, CSRF,
+the value helper and CPV search; and Norwegian amount parsing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from advisor import store
+from advisor.wizard.amounts import (
+    AmountError,
+    format_nok,
+    parse_amount_nok,
+    parse_date,
+    parse_months,
+)
+from advisor.wizard.drafts import get_draft
+from advisor.wizard.values import ValueInput, estimate
+
+# A WISE laundry contract for a municipality (Del III, reservation under FOA § 16-9 asked).
+PATH: list[tuple[str, dict[str, Any]]] = [
+    ("om-anskaffelsen", {"title": "Vaskeri 2027", "law_as_of": "2026-03-01"}),
+    ("avtaleform", {"arrangement": "contract"}),
+    ("oppdragsgiver", {"buyer_type": "municipality"}),
+    ("hva-kjopes", {"subject": "services", "cpv": "98310000"}),
+    (
+        "verdi",
+        {
+            "estimated_value_nok": "3,6 mill.",
+            "duration_months": "48",
+            "is_framework_agreement": "no",
+            "recurring_need": "yes",
+            "split_from_larger_need": "no",
+        },
+    ),
+    ("sosial-entreprenor", {"target_supplier": "wise"}),
+    ("leverandor-detaljer", {"supplier_meets_wise_conditions": "unknown"}),
+    (
+        "markedet",
+        {
+            "only_one_possible_supplier": "no",
+            "divisible_into_lots": "yes",
+            "subcontracting_expected": "unknown",
+            "work_performed_abroad": "no",
+            "apprentice_trade_relevant": "unknown",
+        },
+    ),
+    ("onsker", {"wants_reservation": "yes", "wishes": ["conditions", "dialogue"]}),
+]
+
+
+class Wizard:
+    """Drives the wizard like a browser would: CSRF token in every form."""
+
+    def __init__(self, client: FlaskClient, token: str) -> None:
+        self.client = client
+        self.token = token
+        self.draft_id: str | None = None
+
+    def start(self) -> str:
+        response = self.client.post("/ny", data={"csrf_token": self.token})
+        assert response.status_code == 303
+        match = re.match(r"^/utkast/([\w-]+)/steg/om-anskaffelsen$", response.location)
+        assert match, response.location
+        self.draft_id = match.group(1)
+        return response.location
+
+    def url(self, page: str) -> str:
+        return f"/utkast/{self.draft_id}/steg/{page}"
+
+    def post(self, page: str, data: dict[str, Any], **extra: Any) -> Any:
+        return self.client.post(
+            self.url(page), data={**data, "csrf_token": self.token, **extra}
+        )
+
+    def answer(self, page: str, data: dict[str, Any], **extra: Any) -> str:
+        response = self.post(page, data, **extra)
+        assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+        return response.location
+
+    def answers(self, app: Flask) -> dict[str, Any]:
+        with app.app_context():
+            draft = get_draft(self.draft_id)
+            assert draft is not None
+            return dict(draft.answers)
+
+
+@pytest.fixture
+def wizard(client: FlaskClient, csrf_token: Callable[[FlaskClient], str]) -> Wizard:
+    return Wizard(client, csrf_token(client))
+
+
+def text_of(response: Any) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+
+
+# ---------------------------------------------------------------------------- the whole path
+
+
+def test_front_page_in_bokmal_with_start_button(client: FlaskClient):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert '<html lang="nb">' in html
+    assert "Start en ny vurdering" in html or "Bruk sosiale entreprenører" in html
+    assert 'name="csrf_token"' in html
+    assert "designsystemet-css" in html
+
+
+def test_full_path_saves_the_assessment_and_redirects_to_the_result(
+    app: Flask, wizard: Wizard
+):
+    location = wizard.start()
+    for page, data in PATH:
+        assert location == wizard.url(page)
+        page_html = wizard.client.get(location).get_data(as_text=True)
+        assert re.search(r"Steg \d+ av \d+", page_html)
+        location = wizard.answer(page, data)
+    assert location == f"/utkast/{wizard.draft_id}/oppsummering"
+
+    review = wizard.client.get(location)
+    assert review.status_code == 200
+    text = text_of(review)
+    assert "Se over svarene" in text
+    assert "kr\xa03\xa0600\xa0000" in review.get_data(as_text=True)  # Babel nb formatting
+    assert "98310000" in text
+    assert "Vet ikke" in text
+
+    finished = wizard.client.post(
+        f"/utkast/{wizard.draft_id}/fullfor", data={"csrf_token": wizard.token}
+    )
+    assert finished.status_code == 303
+    match = re.match(r"^/vurdering/([\w-]+)$", finished.location)
+    assert match, finished.location
+    assert wizard.client.get(finished.location).status_code == 200
+
+    with app.app_context():
+        record = store.get_assessment(match.group(1))
+        assert record is not None
+        case = record.case_json
+        assessment = record.assessment()
+        assert get_draft(wizard.draft_id).assessment_id == record.id
+    assert case["buyer_type"] == "municipality"
+    assert case["subject"] == "services"
+    assert case["cpv"] == "98310000"
+    assert case["estimated_value_nok"] == 3_600_000
+    assert case["duration_months"] == 48
+    assert case["target_supplier"] == "wise"
+    assert case["wants_reservation"] is True
+    assert case["supplier_meets_wise_conditions"] == "unknown"  # "Vet ikke" is a real answer
+    assert case["divisible_into_lots"] == "yes"
+    assert case["wants_social_contract_conditions"] is True
+    assert case["wants_market_dialogue"] is True
+    assert case["wants_social_award_criteria"] is False
+    assert case["law_as_of"] == "2026-03-01"
+    assert case["title"] == "Vaskeri 2027"
+    assert record.title == "Vaskeri 2027"
+    assert assessment.regime.code in {"part_ii", "part_iii"}
+
+
+def test_grant_path_skips_the_contract_questions_but_reaches_the_result(
+    app: Flask, wizard: Wizard
+):
+    wizard.start()
+    wizard.answer("om-anskaffelsen", {"law_as_of": "2026-03-01"})
+    assert wizard.answer("avtaleform", {"arrangement": "grant"}) == wizard.url("tilskudd-egenregi")
+    page = wizard.client.get(wizard.url("tilskudd-egenregi")).get_data(as_text=True)
+    assert "grant_enforceable_obligation" in page
+    assert "in_house_control_and_activity" not in page
+    wizard.answer("tilskudd-egenregi", {"grant_enforceable_obligation": "no"})
+    wizard.answer("oppdragsgiver", {"buyer_type": "county"})
+    wizard.answer("hva-kjopes", {"subject": "services"})
+    wizard.answer("tjenestetype", {"service_type": "unknown"})  # "Vet ikke" -> no service type
+    wizard.answer(
+        "verdi",
+        {"estimated_value_nok": "kr 900 000", "is_framework_agreement": "no",
+         "recurring_need": "no", "split_from_larger_need": "no"},
+    )
+    location = wizard.answer("sosial-entreprenor", {"target_supplier": "ideell"})
+    assert location == wizard.url("leverandor-detaljer")
+    finished = wizard.client.post(
+        f"/utkast/{wizard.draft_id}/fullfor", data={"csrf_token": wizard.token}
+    )
+    # Not everything is answered yet: the review lists what is missing, nothing is saved.
+    assert finished.status_code == 422
+    assert "Svar mangler" in text_of(finished)
+
+
+# ---------------------------------------------------------------------------- back and change
+
+
+def test_back_and_change_keep_the_answers(app: Flask, wizard: Wizard):
+    wizard.start()
+    for page, data in PATH[:4]:
+        wizard.answer(page, data)
+    # Going back shows the earlier answer, still checked.
+    html = wizard.client.get(wizard.url("oppdragsgiver")).get_data(as_text=True)
+    assert re.search(r'value="municipality"\s+checked', html)
+    assert f'href="{wizard.url("avtaleform")}"' in html  # the back link
+    # The value page after the back trip still shows the typed amount nicely formatted.
+    wizard.answer("verdi", PATH[4][1])
+    html = wizard.client.get(wizard.url("verdi")).get_data(as_text=True)
+    assert 'value="3\xa0600\xa0000"' in html
+
+    for page, data in PATH[5:]:
+        wizard.answer(page, data)
+    before = wizard.answers(app)
+    # Change one answer from the review page: back to the review, all other answers kept.
+    review = wizard.client.get(f"/utkast/{wizard.draft_id}/oppsummering").get_data(as_text=True)
+    assert f'{wizard.url("oppdragsgiver")}?fra=oppsummering' in review
+    location = wizard.answer("oppdragsgiver", {"buyer_type": "county"}, fra="oppsummering")
+    assert location == f"/utkast/{wizard.draft_id}/oppsummering"
+    after = wizard.answers(app)
+    assert after["buyer_type"] == "county"
+    assert {k: v for k, v in after.items() if k != "buyer_type"} == {
+        k: v for k, v in before.items() if k != "buyer_type"
+    }
+
+
+def test_changing_an_earlier_answer_drops_stale_answers(app: Flask, wizard: Wizard):
+    wizard.start()
+    wizard.answer("om-anskaffelsen", {"law_as_of": "2026-03-01"})
+    wizard.answer("avtaleform", {"arrangement": "contract"})
+    wizard.answer("oppdragsgiver", {"buyer_type": "municipality"})
+    assert wizard.answer("hva-kjopes", {"subject": "services", "cpv": ""}) == wizard.url(
+        "tjenestetype"
+    )
+    wizard.answer("tjenestetype", {"service_type": "health_social"})
+    wizard.answer("verdi", PATH[4][1])
+    wizard.answer("sosial-entreprenor", {"target_supplier": "ideell"})
+    wizard.answer(
+        "leverandor-detaljer",
+        {"supplier_meets_ideell_definition": "yes", "suppliers_pay_dividends": "no"},
+    )
+    answers = wizard.answers(app)
+    assert answers["service_type"] == "health_social"
+    assert answers["supplier_meets_ideell_definition"] == "yes"
+
+    # Now the purchase is goods: the service type is no longer asked and must go.
+    wizard.answer("hva-kjopes", {"subject": "goods", "cpv": ""})
+    answers = wizard.answers(app)
+    assert "service_type" not in answers
+    assert wizard.client.get(wizard.url("tjenestetype")).status_code == 302  # not asked now
+
+    # No particular supplier: the questions about the supplier go as well.
+    wizard.answer("sosial-entreprenor", {"target_supplier": "none"})
+    answers = wizard.answers(app)
+    assert "supplier_meets_ideell_definition" not in answers
+    assert "suppliers_pay_dividends" not in answers
+    assert answers["target_supplier"] == "none"
+    assert answers["estimated_value_nok"] == 3_600_000  # unrelated answers stay
+
+
+# ---------------------------------------------------------------------------- validation
+
+
+def test_validation_errors_show_a_summary_and_keep_what_was_typed(app: Flask, wizard: Wizard):
+    wizard.start()
+    for page, data in PATH[:4]:
+        wizard.answer(page, data)
+    response = wizard.post(
+        "verdi",
+        {"estimated_value_nok": "to og en halv million", "duration_months": "36",
+         "recurring_need": "yes"},
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    # The error summary at the top links to each field with a problem.
+    summary = html[html.index("ds-error-summary"):html.index("</ul>", html.index("ds-error-summary"))]
+    assert 'href="#q-estimated_value_nok"' in summary
+    assert 'href="#q-is_framework_agreement-yes"' in summary
+    assert 'href="#q-split_from_larger_need-yes"' in summary
+    assert 'href="#q-recurring_need-yes"' not in summary
+    # The message at the field, the field marked, and the text typed kept.
+    assert 'id="q-estimated_value_nok-error"' in html
+    assert 'aria-invalid="true"' in html
+    assert 'value="to og en halv million"' in html
+    assert re.search(r'value="yes"\s+checked', html)  # recurring_need kept
+    assert "<title>Feil:" in html
+    assert "Velg ett av svarene." in html
+    # Valid answers on the page were saved (autosave), the invalid one was not.
+    answers = wizard.answers(app)
+    assert answers["duration_months"] == 36
+    assert "estimated_value_nok" not in answers
+
+
+def test_date_before_the_rule_base_is_refused(wizard: Wizard):
+    wizard.start()
+    response = wizard.post("om-anskaffelsen", {"law_as_of": "1999-01-01"})
+    assert response.status_code == 422
+    assert 'href="#q-law_as_of"' in response.get_data(as_text=True)
+    assert 'value="1999-01-01"' in response.get_data(as_text=True)
+
+
+# ---------------------------------------------------------------------------- resume, CSRF
+
+
+def test_resume_link_works_on_a_new_app_instance(
+    app: Flask, wizard: Wizard, make_app: Callable[..., Flask]
+):
+    wizard.start()
+    for page, data in PATH[:3]:
+        wizard.answer(page, data)
+    later = wizard.post("hva-kjopes", {"subject": "works"}, action="later")
+    assert later.status_code == 303
+    assert later.location == f"/utkast/{wizard.draft_id}/lagret"
+    saved = wizard.client.get(later.location).get_data(as_text=True)
+    assert f"http://localhost/utkast/{wizard.draft_id}" in saved
+    assert "Fortsett senere" in saved or "Lenke for å fortsette senere" in saved
+
+    restarted = make_app()  # a "restart": a new app on the same database, new client
+    assert restarted is not app
+    client = restarted.test_client()
+    response = client.get(f"/utkast/{wizard.draft_id}")
+    assert response.status_code == 302
+    assert response.location == f"/utkast/{wizard.draft_id}/steg/hva-kjopes"
+    html = client.get(response.location).get_data(as_text=True)
+    assert re.search(r'value="works"\s+checked', html)
+    assert client.get("/utkast/not-a-real-draft-id").status_code == 404
+
+
+def test_forms_need_the_csrf_token(client: FlaskClient, wizard: Wizard):
+    assert client.post("/ny").status_code == 400
+    wizard.start()
+    response = client.post(wizard.url("om-anskaffelsen"), data={"law_as_of": "2026-03-01"})
+    assert response.status_code == 400
+    html = client.get(wizard.url("om-anskaffelsen")).get_data(as_text=True)
+    assert re.search(r'name="csrf_token" value="[^"]+"', html)
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def test_value_helper_applies_the_48_month_rule_and_fills_the_value(app: Flask, wizard: Wizard):
+    wizard.start()
+    for page, data in PATH[:4]:
+        wizard.answer(page, data)
+    response = wizard.post("verdi", {}, action="helper")
+    assert response.location == f"/utkast/{wizard.draft_id}/verdihjelp"
+    helper = f"/utkast/{wizard.draft_id}/verdihjelp"
+    form = {"amount": "100 000", "period": "month", "open_ended": "yes", "units": "2",
+            "csrf_token": wizard.token}
+    shown = wizard.client.post(helper, data={**form, "action": "calculate"})
+    assert shown.status_code == 200
+    text = text_of(shown)
+    assert "kr 9 600 000" in text.replace("\xa0", " ")
+    assert "48" in text
+    assert "Ikke del opp anskaffelsen" in text  # warning against splitting
+    used = wizard.client.post(helper, data={**form, "action": "use"})
+    assert used.status_code == 303
+    assert used.location.startswith(wizard.url("verdi"))
+    assert wizard.answers(app)["estimated_value_nok"] == 9_600_000
+
+    broken = wizard.client.post(helper, data={**form, "amount": "mye", "action": "calculate"})
+    assert broken.status_code == 422
+    assert 'href="#h-amount"' in broken.get_data(as_text=True)
+    assert 'value="mye"' in broken.get_data(as_text=True)
+
+
+def test_cpv_search_with_and_without_javascript(app: Flask, wizard: Wizard):
+    found = wizard.client.get("/cpv/sok?q=renhold")
+    assert found.status_code == 200
+    results = found.get_json()["results"]
+    assert results and all(len(hit["code"]) == 8 for hit in results)
+    assert wizard.client.get("/cpv/sok?q=9831").get_json()["results"][0]["code"].startswith("9831")
+
+    wizard.start()
+    for page, data in PATH[:3]:
+        wizard.answer(page, data)
+    # Without JavaScript: words + "Søk" list the matches as radio buttons.
+    searched = wizard.post("hva-kjopes", {"subject": "services", "cpv": "vask"}, action="search")
+    assert searched.status_code == 200
+    html = searched.get_data(as_text=True)
+    assert 'name="cpv_pick"' in html
+    code = re.search(r'name="cpv_pick" id="[^"]+" value="(\d{8})"', html).group(1)
+    wizard.answer("hva-kjopes", {"subject": "services", "cpv": "vask", "cpv_pick": code})
+    assert wizard.answers(app)["cpv"] == code
+    unknown = wizard.post("hva-kjopes", {"subject": "services", "cpv": "12345678"})
+    assert unknown.status_code == 422
+
+
+def test_english_pages(client: FlaskClient, wizard: Wizard):
+    wizard.start()
+    html = client.get(wizard.url("om-anskaffelsen") + "?lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in html
+    assert "Step 1 of" in html
+    assert "When does the procurement start?" in html
+
+
+def test_a_saved_assessment_can_be_changed_in_a_new_draft(app: Flask, wizard: Wizard):
+    wizard.start()
+    for page, data in PATH:
+        wizard.answer(page, data)
+    finished = wizard.client.post(
+        f"/utkast/{wizard.draft_id}/fullfor", data={"csrf_token": wizard.token}
+    )
+    assessment_id = finished.location.rsplit("/", 1)[1]
+    edit = wizard.client.get(f"/vurdering/{assessment_id}/endre")
+    assert edit.status_code == 303
+    new_draft = re.match(r"^/utkast/([\w-]+)/oppsummering$", edit.location).group(1)
+    assert new_draft != wizard.draft_id
+    with app.app_context():
+        assert get_draft(new_draft).answers == get_draft(wizard.draft_id).answers
+
+
+# ---------------------------------------------------------------------------- amounts
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2 400 000", 2_400_000),
+        ("2\u00a0400\u00a0000", 2_400_000),
+        ("2.400.000", 2_400_000),
+        ("kr 2 400 000", 2_400_000),
+        ("2 400 000 kr", 2_400_000),
+        ("kr. 2.400.000,-", 2_400_000),
+        ("NOK 2 400 000", 2_400_000),
+        ("2,4 mill.", 2_400_000),
+        ("2,4 millioner", 2_400_000),
+        ("2.4 MNOK", 2_400_000),
+        ("2,4 mnok", 2_400_000),
+        ("3,6 MNOK", 3_600_000),
+        ("0,5 mill", 500_000),
+        ("750 tusen", 750_000),
+        ("750k", 750_000),
+        ("1,2 mrd.", 1_200_000_000),
+        ("2400000", 2_400_000),
+        ("2 400 000,50", 2_400_001),
+        ("1.000", 1_000),
+        ("0", 0),
+    ],
+)
+def test_parse_norwegian_amounts(text: str, expected: int):
+    assert parse_amount_nok(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("", "empty"), ("   ", "empty"), ("abc", "invalid"), ("2..4", "invalid"),
+     ("1,2,3", "invalid"), ("-5", "negative"), ("5 000 mrd", "too_large")],
+)
+def test_parse_amount_errors(text: str, code: str):
+    with pytest.raises(AmountError) as error:
+        parse_amount_nok(text)
+    assert error.value.code == code
+
+
+def test_format_and_other_parsers():
+    assert format_nok(2_400_000) == "kr\xa02\xa0400\xa0000"
+    assert format_nok(2_400_000, "en") == "NOK\xa02,400,000"
+    assert parse_months("24 mnd") == 24
+    assert parse_date("15.3.2026").isoformat() == "2026-03-15"
+    assert parse_date("2026-03-15").isoformat() == "2026-03-15"
+    with pytest.raises(AmountError):
+        parse_months("to år")
+
+
+def test_value_rules():
+    # Fixed 24 months + 12 months extension, per month: 36 months counted.
+    result = estimate(ValueInput(amount=50_000, period="month", months=24, extension_months=12))
+    assert (result.total, result.months_counted, result.capped_at_48) == (1_800_000, 36, False)
+    # More than 48 months: capped at 48.
+    result = estimate(ValueInput(amount=50_000, period="month", months=60))
+    assert (result.total, result.capped_at_48) == (2_400_000, True)
+    # Per year, open-ended: 4 years.
+    assert estimate(ValueInput(amount=1_200_000, period="year", open_ended=True)).total == 4_800_000
+    # Options and several units are added; splitting is warned against.
+    result = estimate(ValueInput(amount=500_000, period="total", units=3, options_value=100_000))
+    assert result.total == 1_600_000 and "splitting" in result.warnings
+    # A framework agreement counts at its maximum.
+    result = estimate(ValueInput(amount=500_000, period="total", framework_max=2_000_000))
+    assert result.total == 2_000_000 and result.framework_used
