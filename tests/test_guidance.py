@@ -164,7 +164,7 @@ def test_several_pages_numbered_x_of_y(lang, word, of):
     heading = f"7 {labels.t(lang, 'sources')}"
     texts = [page.extract_text() for page in reader.pages]
     start = next(n for n, page in enumerate(texts, start=1) if n > 2 and heading in page)
-    assert re.search(rf"{heading} \.+\s+{start}\n", texts[1])
+    assert re.search(rf"{heading} {start}\n", texts[1])
 
 
 @pytest.mark.parametrize("lang", ["nb", "en"])
