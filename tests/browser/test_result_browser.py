@@ -10,7 +10,6 @@ import fixtures_assessments as fx
 import pytest
 from playwright.sync_api import expect
 
-
 SHOTS = Path(os.environ.get("SCREENSHOT_DIR", "/tmp/shots"))
 
 
@@ -72,9 +71,7 @@ def test_guidance_pdf_downloads(live_server: Any, web: Any, wise_id: str) -> Non
     assert Path(download.path()).read_bytes().startswith(b"%PDF")
 
 
-def test_delete_after_confirmation(
-    live_server: Any, web: Any, axe_check: Any, seed: Any
-) -> None:
+def test_delete_after_confirmation(live_server: Any, web: Any, axe_check: Any, seed: Any) -> None:
     rid = seed(fx.ideell_part_iv())
     web.goto(live_server(f"/vurdering/{rid}"))
     web.get_by_role("link", name="Slett denne vurderingen").click()
