@@ -175,5 +175,62 @@ def db_upgrade(database_url: str | None) -> None:
     click.echo(f"database {store.safe_url(url)} is at the newest schema")
 
 
+@main.command("screen")
+@click.argument("plan_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the result as .xlsx, .csv or .pdf (by the file's suffix).",
+)
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb")
+@click.option(
+    "--sort",
+    type=click.Choice(["potential", "row", "title", "buyer", "value", "start", "regime"]),
+    default="potential",
+)
+@rules_option
+def screen_plan(
+    plan_file: Path, out_path: Path | None, lang: str, sort: str, rules_dir: Path | None
+) -> None:
+    """Screen a procurement plan (PLAN_FILE: .xlsx or .csv) for social-entrepreneur potential.
+
+    Prints one line per row (potential, regime, title, or the reasons a row has bad data) and
+    exits 1 when the file cannot be read at all. Rows with errors are listed, never dropped.
+    """
+    from advisor.assessor import Assessor
+    from advisor.screening import POTENTIALS, PlanError, read_plan, screen, sorted_rows
+    from advisor.screening.export import error_text, to_csv, to_pdf, to_xlsx
+    from advisor.screening.screen import DEFAULT_DESCENDING
+
+    suffix = out_path.suffix.lower() if out_path else None
+    if suffix not in (None, ".xlsx", ".csv", ".pdf"):
+        raise click.UsageError("--out must end in .xlsx, .csv or .pdf")
+    try:
+        plan = read_plan(plan_file.read_bytes(), plan_file.name)
+    except PlanError as error:
+        raise click.ClickException(f"{plan_file}: {error.text.get(lang)}") from None
+    assessor = Assessor(_load(rules_dir))
+    try:
+        result = screen(plan, assessor)
+    finally:
+        assessor.close()
+    rows = sorted_rows(result, sort, sort in DEFAULT_DESCENDING)
+    for row in rows:
+        label = POTENTIALS[row.potential][1].get(lang)
+        detail = error_text(row, lang) if row.errors else result.title(row.regime, lang)
+        click.echo(f"{row.row:>5}  {label:<28} {row.title[:50]:<50}  {detail}")
+    bad = len(result.bad_rows)
+    click.echo(
+        f"{len(rows)} rows, {bad} with errors"
+        + "".join(f", {result.count(code)} {code}" for code in POTENTIALS if result.count(code))
+    )
+    if out_path is not None:
+        writer = {".xlsx": to_xlsx, ".csv": to_csv, ".pdf": to_pdf}[suffix]
+        out_path.write_bytes(writer(result, rows, lang))
+        click.echo(f"wrote {out_path}", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

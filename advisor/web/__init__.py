@@ -8,6 +8,7 @@ Each feature owns its module and its blueprint (named in brackets):
 | ``advisor/wizard/`` | ``wizard`` | the front page, the questions, the review page |
 | ``advisor/result.py`` | ``result`` | ``/vurdering/<id>``: result page, guidance PDF, delete, re-assess |
 | ``advisor/api.py`` | ``api`` | the JSON API under ``/api/v1`` (CSRF-exempt by its name ``api``) |
+| ``advisor/screening/views.py`` | ``screening`` | ``/plan``: screen a whole procurement plan |
 | ``advisor/explorer.py`` | ``explorer`` | the rules explorer |
 
 A feature's owner adds (or un-comments) its line below when the module lands. Imports are
@@ -33,5 +34,8 @@ def register_blueprints(app: Flask) -> None:
     from advisor import api  # JSON API; the blueprint must be named "api"
 
     app.register_blueprint(api.bp)
+    from advisor.screening import views as screening  # plan screening at /plan
+
+    app.register_blueprint(screening.bp)
     # from advisor import explorer        # rules explorer
     # app.register_blueprint(explorer.bp)
