@@ -11,8 +11,9 @@ rate limits count per user as in production. Each user does ``--iterations`` (de
 - the wizard, driven by its real HTML: GET the front page, start, then on every step fill the
   form it shows (field names read from the page; answers chosen per question from
   rules/no/questions.yaml and from the options the page offers), POST it with its CSRF token and
-  follow the redirect, until the result page ``/vurdering/<id>``; every user's first run also
-  downloads the guidance PDF from the result page;
+  follow the redirect, until the result page ``/vurdering/<id>``; with ``--pdf-every N`` every
+  Nth run of each user also downloads the guidance PDF from the result page (off by default: a
+  PDF holds a sync worker for about 0.35 s or more, see docs/performance.md);
 - the API: ``POST /api/v1/assessments`` with a Case, then ``GET`` the saved assessment.
 
 Every request counts: any status >= 400, a connection error, a wizard step that does not move
@@ -21,10 +22,11 @@ on, or a result page that does not show, is an error. The test is bounded by cou
 throughput and latency percentiles per kind of request; exits 1 when there was an error.
 
 The app runs as ``make serve-prod`` runs it (``ADVISOR_ENV=production``, a SECRET_KEY). Its session
-cookie is then ``Secure``; the simulated users send it back over plain-HTTP loopback anyway (a
-cookie policy for this test only), as browsers do over the TLS proxy in real use.
+cookie is then ``Secure``; the simulated users send it back over plain-HTTP loopback anyway (their
+cookie jar drops the flag, for this test only), as browsers do over the TLS proxy in real use.
 
-Usage: ``.venv/bin/python bench/load_test.py [--users 32] [--iterations 20] [--max-seconds 240]``
+Usage: ``.venv/bin/python bench/load_test.py [--users 32] [--iterations 20] [--pdf-every 0]
+[--max-seconds 300]``
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from __future__ import annotations
 import argparse
 import collections
 import datetime as dt
+import os
 import random
 import re
 import statistics
@@ -147,7 +150,6 @@ class User:
         self.questions = questions
         self.rng = random.Random(seed * 1000 + number)
         self.http = requests.Session()
-        self.http.cookies.set_policy(bench_web.LoopbackCookiePolicy())  # Secure session cookie
         self.http.headers.update({
             "X-Forwarded-For": f"10.7.{number // 250}.{number % 250 + 1}",
             "Accept-Language": "nb-NO,nb;q=0.9,en;q=0.5",
@@ -168,6 +170,8 @@ class User:
                 self.stats.record(kind, time.perf_counter() - started, 0)
                 self.fail(f"{method} {url}: {type(error).__name__}: {error}")
             self.stats.record(kind, time.perf_counter() - started, response.status_code)
+            for cookie in self.http.cookies:  # the Secure session cookie, sent over loopback HTTP
+                cookie.secure = False
             if response.status_code >= 400:
                 rid = response.headers.get("X-Request-ID", "?")
                 self.fail(f"{method} {url}: {response.status_code} (request id {rid}): "
@@ -305,7 +309,7 @@ def _snippet(text: str) -> str:
 
 
 def run(base: str, *, users: int, iterations: int, max_seconds: float, wizard: bool, api: bool,
-        seed: int) -> tuple[Stats, float]:
+        seed: int, pdf_every: int = 0) -> tuple[Stats, float]:
     stats = Stats()
     questions = load_questions()
     deadline = time.monotonic() + max_seconds
@@ -321,7 +325,7 @@ def run(base: str, *, users: int, iterations: int, max_seconds: float, wizard: b
             for part in (("wizard",) if wizard else ()) + (("api",) if api else ()):
                 try:
                     if part == "wizard":
-                        user.wizard(fetch_pdf=iteration == 0)
+                        user.wizard(fetch_pdf=pdf_every > 0 and iteration % pdf_every == 0)
                     else:
                         user.api()
                 except Failed:
@@ -340,9 +344,11 @@ def run(base: str, *, users: int, iterations: int, max_seconds: float, wizard: b
 
 def report(stats: Stats, elapsed: float, args: argparse.Namespace, notes: list[str]) -> None:
     total = stats.requests
+    pdfs = f"every {args.pdf_every}. run" if args.pdf_every else "no"
     print(f"load: {args.users} users x {args.iterations} iterations "
-          f"(wizard: {'yes' if args.wizard else 'no'}, api: {'yes' if args.api else 'no'}), "
-          f"gunicorn.conf.py with {bench_web.os.environ.get('GUNICORN_WORKERS') or 2 * (bench_web.os.cpu_count() or 1)} sync workers, "
+          f"(wizard: {'yes' if args.wizard else 'no'}, PDF: {pdfs}, "
+          f"api: {'yes' if args.api else 'no'}), "
+          f"gunicorn.conf.py with {os.environ.get('GUNICORN_WORKERS') or 2 * (os.cpu_count() or 1)} sync workers, "
           f"loopback, load generator on the same cores")
     print(f"load: {total:,} requests in {elapsed:.1f} s = {total / elapsed:,.0f} req/s; "
           f"{stats.wizard_runs} wizard runs to a result ({stats.pdfs} guidance PDFs), "
@@ -358,6 +364,8 @@ def report(stats: Stats, elapsed: float, args: argparse.Namespace, notes: list[s
                   f"max {max(values):7.1f} ms  mean {statistics.fmean(values):6.1f} ms")
     for note in notes:
         print(f"load: note: {note}")
+    print(f"load: load average at the end: {' '.join(f'{n:.2f}' for n in os.getloadavg())} "
+          f"on {os.cpu_count()} cores (other work on the machine shows up in the latencies)")
     for message in stats.errors[:10]:
         print(f"load: ERROR {message}")
     if len(stats.errors) > 10:
@@ -368,9 +376,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=32)
     parser.add_argument("--iterations", type=int, default=20)
-    parser.add_argument("--max-seconds", type=float, default=240.0,
+    parser.add_argument("--max-seconds", type=float, default=300.0,
                         help="no new iteration starts after this (the test stops by itself)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--pdf-every", type=int, default=0,
+                        help="every Nth wizard run of a user also downloads the PDF (0: never)")
     parser.add_argument("--no-wizard", dest="wizard", action="store_false")
     parser.add_argument("--no-api", dest="api", action="store_false")
     parser.add_argument("--base-url", help="an already running server on loopback (no gunicorn)")
@@ -408,7 +418,7 @@ def _run_and_report(base: str, args: argparse.Namespace, notes: list[str],
                     server: bench_web.Server | None) -> int:
     stats, elapsed = run(base, users=args.users, iterations=args.iterations,
                          max_seconds=args.max_seconds, wizard=args.wizard, api=args.api,
-                         seed=args.seed)
+                         seed=args.seed, pdf_every=args.pdf_every)
     if server is not None:
         logged = [line for line in server.stderr().splitlines()
                   if '"level": "ERROR"' in line or "Traceback" in line or "[CRITICAL]" in line]
