@@ -52,7 +52,9 @@ def test_the_real_tree_is_valid():
     tree, errors = parse_tree(rulebase.questions, rulebase.questions_located)
     assert errors == []
     assert [page.id for page in tree.pages][:3] == [
-        "om-anskaffelsen", "avtaleform", "tilskudd-egenregi"
+        "om-anskaffelsen",
+        "avtaleform",
+        "tilskudd-egenregi",
     ]
 
 
@@ -66,7 +68,8 @@ def test_unknown_case_field(rules_copy: Path):
     errors = question_errors(rules_copy)
     expected = f"{rules_copy / 'questions.yaml'}:{line}:"
     assert any(
-        m.startswith(expected) and "unknown Case field 'work_done_abroad'" in m
+        m.startswith(expected)
+        and "unknown Case field 'work_done_abroad'" in m
         and "did you mean 'work_performed_abroad'" in m
         for m in errors
     ), errors
@@ -78,7 +81,8 @@ def test_unknown_answer_in_a_condition(rules_copy: Path):
     errors = question_errors(rules_copy)
     assert any(
         m.startswith(f"{rules_copy / 'questions.yaml'}:{line}:")
-        and "unknown answer 'target_suplier'" in m and "did you mean 'target_supplier'" in m
+        and "unknown answer 'target_suplier'" in m
+        and "did you mean 'target_supplier'" in m
         for m in errors
     ), errors
 
@@ -88,7 +92,7 @@ def test_a_value_the_answer_cannot_take_and_a_later_answer(rules_copy: Path):
     edit(
         rules_copy,
         "show_if: {target_supplier: [wise, ideell, social_enterprise]}",
-        "show_if: {wants_reservation: \"yes\"}",
+        'show_if: {wants_reservation: "yes"}',
     )
     errors = question_errors(rules_copy)
     later_line = line_of(rules_copy, 'wants_reservation: "yes"')
@@ -97,11 +101,9 @@ def test_a_value_the_answer_cannot_take_and_a_later_answer(rules_copy: Path):
         and "'gift' is not an answer to 'arrangement'" in m
         for m in errors
     ), errors
-    assert any(
-        f":{later_line}:" in m
-        and "asked on the same page or later" in m
-        for m in errors
-    ), errors
+    assert any(f":{later_line}:" in m and "asked on the same page or later" in m for m in errors), (
+        errors
+    )
 
 
 def test_dead_end_page(rules_copy: Path):
@@ -153,7 +155,8 @@ def test_a_path_that_never_asks_a_required_case_field(rules_copy: Path):
     )
     errors = question_errors(rules_copy)
     assert any(
-        "a path does not reach the result" in m and "'buyer_type'" in m
+        "a path does not reach the result" in m
+        and "'buyer_type'" in m
         and f":{line_of(rules_copy, 'show_if: {arrangement: contract}')}:" in m
         for m in errors
     ), errors
@@ -165,8 +168,11 @@ def test_wrong_type_for_the_case_field_and_bad_citation(rules_copy: Path):
         "      - id: wants_reservation\n        type: yes_no\n",
         "      - id: wants_reservation\n        type: yes_no_unknown\n",
     )
-    edit(rules_copy, 'legal_basis: ["FOA § 19-4", "FOA § 5-4"]',
-         'legal_basis: ["FOA § 99-4", "FOA § 5-4"]')
+    edit(
+        rules_copy,
+        'legal_basis: ["FOA § 19-4", "FOA § 5-4"]',
+        'legal_basis: ["FOA § 99-4", "FOA § 5-4"]',
+    )
     errors = question_errors(rules_copy)
     assert any("does not fit Case field 'wants_reservation'" in m for m in errors), errors
     assert any("FOA has no § 99-4" in m for m in errors), errors

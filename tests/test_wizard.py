@@ -75,9 +75,7 @@ class Wizard:
         return f"/utkast/{self.draft_id}/steg/{page}"
 
     def post(self, page: str, data: dict[str, Any], **extra: Any) -> Any:
-        return self.client.post(
-            self.url(page), data={**data, "csrf_token": self.token, **extra}
-        )
+        return self.client.post(self.url(page), data={**data, "csrf_token": self.token, **extra})
 
     def answer(self, page: str, data: dict[str, Any], **extra: Any) -> str:
         response = self.post(page, data, **extra)
@@ -113,9 +111,7 @@ def test_front_page_in_bokmal_with_start_button(client: FlaskClient):
     assert "designsystemet-css" in html
 
 
-def test_full_path_saves_the_assessment_and_redirects_to_the_result(
-    app: Flask, wizard: Wizard
-):
+def test_full_path_saves_the_assessment_and_redirects_to_the_result(app: Flask, wizard: Wizard):
     location = wizard.start()
     for page, data in PATH:
         assert location == wizard.url(page)
@@ -164,9 +160,7 @@ def test_full_path_saves_the_assessment_and_redirects_to_the_result(
     assert assessment.regime.code in {"part_ii", "part_iii"}
 
 
-def test_grant_path_skips_the_contract_questions_but_reaches_the_result(
-    app: Flask, wizard: Wizard
-):
+def test_grant_path_skips_the_contract_questions_but_reaches_the_result(app: Flask, wizard: Wizard):
     wizard.start()
     wizard.answer("om-anskaffelsen", {"law_as_of": "2026-03-01"})
     assert wizard.answer("avtaleform", {"arrangement": "grant"}) == wizard.url("tilskudd-egenregi")
@@ -179,8 +173,12 @@ def test_grant_path_skips_the_contract_questions_but_reaches_the_result(
     wizard.answer("tjenestetype", {"service_type": "unknown"})  # "Vet ikke" -> no service type
     wizard.answer(
         "verdi",
-        {"estimated_value_nok": "kr 900 000", "is_framework_agreement": "no",
-         "recurring_need": "no", "split_from_larger_need": "no"},
+        {
+            "estimated_value_nok": "kr 900 000",
+            "is_framework_agreement": "no",
+            "recurring_need": "no",
+            "split_from_larger_need": "no",
+        },
     )
     location = wizard.answer("sosial-entreprenor", {"target_supplier": "ideell"})
     assert location == wizard.url("leverandor-detaljer")
@@ -213,7 +211,7 @@ def test_back_and_change_keep_the_answers(app: Flask, wizard: Wizard):
     before = wizard.answers(app)
     # Change one answer from the review page: back to the review, all other answers kept.
     review = wizard.client.get(f"/utkast/{wizard.draft_id}/oppsummering").get_data(as_text=True)
-    assert f'{wizard.url("oppdragsgiver")}?fra=oppsummering' in review
+    assert f"{wizard.url('oppdragsgiver')}?fra=oppsummering" in review
     location = wizard.answer("oppdragsgiver", {"buyer_type": "county"}, fra="oppsummering")
     assert location == f"/utkast/{wizard.draft_id}/oppsummering"
     after = wizard.answers(app)
@@ -266,13 +264,18 @@ def test_validation_errors_show_a_summary_and_keep_what_was_typed(app: Flask, wi
         wizard.answer(page, data)
     response = wizard.post(
         "verdi",
-        {"estimated_value_nok": "to og en halv million", "duration_months": "36",
-         "recurring_need": "yes"},
+        {
+            "estimated_value_nok": "to og en halv million",
+            "duration_months": "36",
+            "recurring_need": "yes",
+        },
     )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     # The error summary at the top links to each field with a problem.
-    summary = html[html.index("ds-error-summary"):html.index("</ul>", html.index("ds-error-summary"))]
+    summary = html[
+        html.index("ds-error-summary") : html.index("</ul>", html.index("ds-error-summary"))
+    ]
     assert 'href="#q-estimated_value_nok"' in summary
     assert 'href="#q-is_framework_agreement-yes"' in summary
     assert 'href="#q-split_from_larger_need-yes"' in summary
@@ -344,8 +347,13 @@ def test_value_helper_applies_the_48_month_rule_and_fills_the_value(app: Flask, 
     response = wizard.post("verdi", {}, action="helper")
     assert response.location == f"/utkast/{wizard.draft_id}/verdihjelp"
     helper = f"/utkast/{wizard.draft_id}/verdihjelp"
-    form = {"amount": "100 000", "period": "month", "open_ended": "yes", "units": "2",
-            "csrf_token": wizard.token}
+    form = {
+        "amount": "100 000",
+        "period": "month",
+        "open_ended": "yes",
+        "units": "2",
+        "csrf_token": wizard.token,
+    }
     shown = wizard.client.post(helper, data={**form, "action": "calculate"})
     assert shown.status_code == 200
     text = text_of(shown)
@@ -443,8 +451,15 @@ def test_parse_norwegian_amounts(text: str, expected: int):
 
 @pytest.mark.parametrize(
     ("text", "code"),
-    [("", "empty"), ("   ", "empty"), ("abc", "invalid"), ("2..4", "invalid"),
-     ("1,2,3", "invalid"), ("-5", "negative"), ("5 000 mrd", "too_large")],
+    [
+        ("", "empty"),
+        ("   ", "empty"),
+        ("abc", "invalid"),
+        ("2..4", "invalid"),
+        ("1,2,3", "invalid"),
+        ("-5", "negative"),
+        ("5 000 mrd", "too_large"),
+    ],
 )
 def test_parse_amount_errors(text: str, code: str):
     with pytest.raises(AmountError) as error:

@@ -44,8 +44,18 @@ MISSING: Any = object()
 
 PAGE_KEYS = {"id", "title", "intro", "show_if", "questions"}
 QUESTION_KEYS = {
-    "id", "type", "field", "required", "label", "hint", "help", "legal_basis", "options",
-    "show_if", "default", "helper",
+    "id",
+    "type",
+    "field",
+    "required",
+    "label",
+    "hint",
+    "help",
+    "legal_basis",
+    "options",
+    "show_if",
+    "default",
+    "helper",
 }
 OPTION_KEYS = {"value", "label", "hint", "case_value", "field"}
 HELPERS = ("value",)
@@ -150,6 +160,23 @@ class Tree:
     def questions(self) -> list[Question]:
         return list(self._questions.values())
 
+    def facts(self, answers: dict[str, Any]) -> dict[str, Any]:
+        """The facts conditions read: the answers, plus ``<flags id>.<option>`` = ``"yes"`` or
+        ``"no"`` for each box of an answered flags question (``wishes.criteria: "yes"``)."""
+        facts = dict(answers)
+        for question in self._questions.values():
+            if question.type == "flags" and question.id in answers:
+                chosen = set(answers[question.id] or ())
+                for option in question.options:
+                    facts[f"{question.id}.{option.value}"] = (
+                        "yes" if option.value in chosen else "no"
+                    )
+        return facts
+
+    def holds(self, node: conditions.Node | None, answers: dict[str, Any]) -> bool:
+        """Whether ``node`` holds for ``answers`` (always, when there is no condition)."""
+        return node is None or holds(node, self.facts(answers))
+
     def walk(self, answers: dict[str, Any]) -> Walk:
         """Pages and questions shown for ``answers``; answers to hidden questions are dropped.
 
@@ -159,9 +186,9 @@ class Tree:
         pages: list[Page] = []
         shown: dict[str, list[Question]] = {}
         for page in self.pages:
-            if not holds(page.show_if, kept):
+            if not self.holds(page.show_if, kept):
                 continue
-            questions = [q for q in page.questions if holds(q.show_if, kept)]
+            questions = [q for q in page.questions if self.holds(q.show_if, kept)]
             if not questions:  # never an empty page (the checks report it as a dead end)
                 continue
             for question in questions:
@@ -208,8 +235,14 @@ def holds(node: conditions.Node | None, answers: dict[str, Any]) -> bool:
     return conditions.evaluate(node, answers, {})
 
 
-def _text(raw: Any, path: tuple, located: Located, errors: list[SourceError], what: str,
-          required: bool = True) -> dict[str, str] | None:
+def _text(
+    raw: Any,
+    path: tuple,
+    located: Located,
+    errors: list[SourceError],
+    what: str,
+    required: bool = True,
+) -> dict[str, str] | None:
     if raw is None:
         if required:
             errors.append(located.error(path, f"missing {what} (give it in nb and en)"))
@@ -239,8 +272,9 @@ def _condition(raw: Any, path: tuple, located: Located, errors: list[SourceError
         return None
 
 
-def _unknown_keys(raw: dict, allowed: set[str], path: tuple, located: Located,
-                  errors: list[SourceError]) -> None:
+def _unknown_keys(
+    raw: dict, allowed: set[str], path: tuple, located: Located, errors: list[SourceError]
+) -> None:
     for key in raw:
         if key not in allowed:
             hint = conditions.did_you_mean(str(key), allowed)
@@ -274,9 +308,7 @@ def parse_tree(data: Any, located: Located | None = None) -> tuple[Tree, list[So
         questions: list[Question] = []
         raw_questions = raw_page.get("questions")
         if not isinstance(raw_questions, list) or not raw_questions:
-            errors.append(
-                located.error(p_path, f"dead end: page '{page_id}' has no questions")
-            )
+            errors.append(located.error(p_path, f"dead end: page '{page_id}' has no questions"))
             raw_questions = []
         for q_index, raw in enumerate(raw_questions):
             q_path = (*p_path, "questions", q_index)
@@ -295,8 +327,14 @@ def parse_tree(data: Any, located: Located | None = None) -> tuple[Tree, list[So
                 id=page_id,
                 title=_text(raw_page.get("title"), (*p_path, "title"), located, errors, "title")
                 or {"nb": page_id, "en": page_id},
-                intro=_text(raw_page.get("intro"), (*p_path, "intro"), located, errors, "intro",
-                            required=False),
+                intro=_text(
+                    raw_page.get("intro"),
+                    (*p_path, "intro"),
+                    located,
+                    errors,
+                    "intro",
+                    required=False,
+                ),
                 questions=questions,
                 show_if=_condition(raw_page.get("show_if"), (*p_path, "show_if"), located, errors),
                 path=p_path,
@@ -305,8 +343,9 @@ def parse_tree(data: Any, located: Located | None = None) -> tuple[Tree, list[So
     return Tree(pages, located), errors
 
 
-def _parse_question(raw: Any, path: tuple, located: Located,
-                    errors: list[SourceError]) -> Question | None:
+def _parse_question(
+    raw: Any, path: tuple, located: Located, errors: list[SourceError]
+) -> Question | None:
     if not isinstance(raw, dict):
         errors.append(located.error(path, "a question is a mapping with id, type, label"))
         return None
@@ -319,8 +358,10 @@ def _parse_question(raw: Any, path: tuple, located: Located,
     if kind not in QUESTION_TYPES:
         hint = conditions.did_you_mean(str(kind), QUESTION_TYPES)
         errors.append(
-            located.error((*path, "type"), f"unknown question type '{kind}'{hint}; use one of "
-                          + ", ".join(QUESTION_TYPES))
+            located.error(
+                (*path, "type"),
+                f"unknown question type '{kind}'{hint}; use one of " + ", ".join(QUESTION_TYPES),
+            )
         )
         return None
     required = raw.get("required", True)
@@ -337,8 +378,9 @@ def _parse_question(raw: Any, path: tuple, located: Located,
         legal_basis = []
     helper = raw.get("helper")
     if helper is not None and (helper not in HELPERS or kind != "amount"):
-        errors.append(located.error((*path, "helper"), "only an amount question can have "
-                                    "'helper: value'"))
+        errors.append(
+            located.error((*path, "helper"), "only an amount question can have 'helper: value'")
+        )
         helper = None
     options: list[Option] = []
     raw_options = raw.get("options")
@@ -366,10 +408,18 @@ def _parse_question(raw: Any, path: tuple, located: Located,
             options.append(
                 Option(
                     value=value,
-                    label=_text(raw_option.get("label"), (*o_path, "label"), located, errors,
-                                "label") or {"nb": value, "en": value},
-                    hint=_text(raw_option.get("hint"), (*o_path, "hint"), located, errors, "hint",
-                               required=False),
+                    label=_text(
+                        raw_option.get("label"), (*o_path, "label"), located, errors, "label"
+                    )
+                    or {"nb": value, "en": value},
+                    hint=_text(
+                        raw_option.get("hint"),
+                        (*o_path, "hint"),
+                        located,
+                        errors,
+                        "hint",
+                        required=False,
+                    ),
                     case_value=raw_option.get("case_value", MISSING),
                     field=raw_option.get("field") if kind == "flags" else None,
                     path=o_path,

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -26,7 +27,6 @@ from advisor.rulebase.questions import (
     Question,
     Tree,
     case_values,
-    holds,
     parse_tree,
 )
 from advisor.rulebase.yamlsrc import Located, SourceError
@@ -45,9 +45,7 @@ ORDER_OPS = ("gt", "gte", "lt", "lte", "between")
 
 
 def check(rulebase: Any) -> list[SourceError]:
-    located: Located = rulebase.questions_located or Located(
-        str(rulebase.root / "questions.yaml")
-    )
+    located: Located = rulebase.questions_located or Located(str(rulebase.root / "questions.yaml"))
     tree, errors = parse_tree(rulebase.questions, located)
     errors.extend(_check_fields(tree, located))
     errors.extend(_check_conditions(tree, located))
@@ -106,13 +104,18 @@ def _check_fields(tree: Tree, located: Located) -> list[SourceError]:
                     problem = _valid_for(option.field, True)
                     if problem or _adapter(option.field).validate_python("no") is not False:
                         errors.append(
-                            located.error(path, f"Case field '{option.field}' is not yes/no "
-                                          "(true/false); a flags option needs one")
+                            located.error(
+                                path,
+                                f"Case field '{option.field}' is not yes/no "
+                                "(true/false); a flags option needs one",
+                            )
                         )
             continue
-        path = (*question.path, "field") if located.positions.get(
+        path = (
             (*question.path, "field")
-        ) else (*question.path, "id")
+            if located.positions.get((*question.path, "field"))
+            else (*question.path, "id")
+        )
         if question.field is None or not known_field(question.field, path):
             continue
         claim(question.field, question, path)
@@ -133,12 +136,18 @@ def _check_fields(tree: Tree, located: Located) -> list[SourceError]:
         for sample in SAMPLES[question.type]:
             value = case_values(question, sample).get(name, sample)
             problem = _valid_for(name, value)
-            if problem is None and question.type == "yes_no":
-                if _adapter(name).validate_python(value) is not value:
-                    problem = "it is not a true/false field"
-            if problem is None and question.type == "yes_no_unknown":
-                if _valid_for(name, "unknown") is not None:
-                    problem = "it has no 'unknown' value"
+            if (
+                problem is None
+                and question.type == "yes_no"
+                and _adapter(name).validate_python(value) is not value
+            ):
+                problem = "it is not a true/false field"
+            if (
+                problem is None
+                and question.type == "yes_no_unknown"
+                and _valid_for(name, "unknown") is not None
+            ):
+                problem = "it has no 'unknown' value"
             if problem:
                 errors.append(
                     located.error(
@@ -171,9 +180,10 @@ def _check_node(
         return []
     errors: list[SourceError] = []
     for leaf in conditions.leaves(node):
-        question = earlier.get(leaf.fact)
+        base, _, box = leaf.fact.partition(".")
+        question = earlier.get(base)
         if question is None:
-            if tree.question(leaf.fact) is not None:
+            if tree.question(base) is not None:
                 errors.append(
                     located.error(
                         leaf.path,
@@ -182,21 +192,47 @@ def _check_node(
                     )
                 )
             else:
-                hint = conditions.did_you_mean(leaf.fact, [q.id for q in tree.questions()])
+                names = [q.id for q in tree.questions()]
+                names += [
+                    f"{q.id}.{o.value}"
+                    for q in tree.questions()
+                    if q.type == "flags"
+                    for o in q.options
+                ]
+                hint = conditions.did_you_mean(leaf.fact, names)
                 errors.append(located.error(leaf.path, f"unknown answer '{leaf.fact}'{hint}"))
             continue
         if question.type == "flags":
-            errors.append(
-                located.error(leaf.path, f"conditions cannot use the flags answer '{leaf.fact}'")
-            )
+            if not box:
+                errors.append(
+                    located.error(
+                        leaf.path,
+                        f"a condition on the flags answer '{base}' names one box: "
+                        f"'{base}.<option>: \"yes\"'",
+                    )
+                )
+                continue
+            if question.option(box) is None:
+                hint = conditions.did_you_mean(box, [o.value for o in question.options])
+                errors.append(
+                    located.error(
+                        leaf.path,
+                        f"unknown answer '{leaf.fact}': '{base}' has no option '{box}'{hint}",
+                    )
+                )
+                continue
+            domain: tuple[str, ...] | None = ("yes", "no")
+        elif box:
+            errors.append(located.error(leaf.path, f"unknown answer '{leaf.fact}'"))
             continue
+        else:
+            domain = question.domain()
         if leaf.op in ("in_table", "not_in_table"):
             errors.append(located.error(leaf.path, f"'{leaf.op}' is not available in questions"))
             continue
         if leaf.op == "known":
             continue
         operands = leaf.operand if isinstance(leaf.operand, tuple) else (leaf.operand,)
-        domain = question.domain()
         for operand in operands:
             if isinstance(operand, conditions.ParamRef):
                 errors.append(
@@ -247,6 +283,14 @@ def _referenced(tree: Tree) -> set[str]:
 
 def _branches(question: Question, referenced: set[str]) -> list[Any]:
     """The answers to try for ``question`` (``None``: left unanswered)."""
+    if question.type == "flags":
+        boxes = [o.value for o in question.options if f"{question.id}.{o.value}" in referenced]
+        if not boxes:
+            return [[]]
+        return [
+            [box for box, on in zip(boxes, pattern, strict=True) if on]
+            for pattern in itertools.product((False, True), repeat=len(boxes))
+        ]
     if question.id in referenced:
         values: list[Any] = list(question.domain() or SAMPLES.get(question.type, ["x"]))
         if not question.required or question.domain() is None:
@@ -262,7 +306,8 @@ def _branches(question: Question, referenced: set[str]) -> list[Any]:
 
 
 def _describe(answers: dict[str, Any], referenced: set[str]) -> str:
-    shown = [f"{k}={v}" for k, v in answers.items() if k in referenced and v is not None]
+    bases = {name.partition(".")[0] for name in referenced}
+    shown = [f"{k}={v}" for k, v in answers.items() if k in bases and v is not None]
     return ", ".join(shown) or "no answers that conditions use"
 
 
@@ -285,7 +330,7 @@ def _check_paths(tree: Tree, located: Located) -> list[SourceError]:
             _finish(answers)
             return
         page, question = steps[index]
-        if not (holds(page.show_if, answers) and holds(question.show_if, answers)):
+        if not (tree.holds(page.show_if, answers) and tree.holds(question.show_if, answers)):
             walk(index + 1, answers)
             return
         for value in _branches(question, referenced):
@@ -296,9 +341,9 @@ def _check_paths(tree: Tree, located: Located) -> list[SourceError]:
 
     def _finish(answers: dict[str, Any]) -> None:
         for page in tree.pages:
-            if not holds(page.show_if, answers):
+            if not tree.holds(page.show_if, answers):
                 continue
-            shown = [q for q in page.questions if holds(q.show_if, answers)]
+            shown = [q for q in page.questions if tree.holds(q.show_if, answers)]
             if shown:
                 seen_pages.add(page.id)
                 seen_questions.update(q.id for q in shown)
@@ -310,7 +355,9 @@ def _check_paths(tree: Tree, located: Located) -> list[SourceError]:
         except ValidationError as error:
             for problem in error.errors():
                 if problem["type"] == "missing" and problem["loc"]:
-                    missing_fields.setdefault(str(problem["loc"][0]), _describe(answers, referenced))
+                    missing_fields.setdefault(
+                        str(problem["loc"][0]), _describe(answers, referenced)
+                    )
 
     walk(0, {})
     if paths > MAX_PATHS:
@@ -360,4 +407,3 @@ def _check_paths(tree: Tree, located: Located) -> list[SourceError]:
             )
         )
     return errors
-

@@ -11,4 +11,4 @@ from flask import Blueprint
 
 bp = Blueprint("wizard", __name__)
 
-from advisor.wizard import views  # noqa: E402,F401  (registers the routes on bp)
+from advisor.wizard import views  # noqa: F401  (registers the routes on bp)

@@ -105,7 +105,7 @@ def parse_amount_nok(text: str | None) -> int:
             value = value[: -len(word)]
             break
     value = value.rstrip(".") if factor != 1 else value
-    if value.endswith(",-") or value.endswith(".-"):
+    if value.endswith((",-", ".-")):
         value = value[:-2]
     number = _number(value, scaled=factor != 1) * factor
     if negative and number:

@@ -34,8 +34,9 @@ class Draft(Base):
     __table_args__ = (sa.Index("ix_drafts_updated_at", "updated_at"),)
 
 
-def create_draft(*, lang: str = "nb", answers: dict[str, Any] | None = None,
-                 session: Session | None = None) -> Draft:
+def create_draft(
+    *, lang: str = "nb", answers: dict[str, Any] | None = None, session: Session | None = None
+) -> Draft:
     session = session or get_session()
     draft = Draft(id=new_id(), answers=dict(answers or {}), lang=lang, current_step="")
     session.add(draft)
@@ -50,8 +51,13 @@ def get_draft(draft_id: str, *, session: Session | None = None) -> Draft | None:
     return session.get(Draft, draft_id, populate_existing=True)
 
 
-def save_draft(draft: Draft, *, answers: dict[str, Any] | None = None,
-               current_step: str | None = None, session: Session | None = None) -> Draft:
+def save_draft(
+    draft: Draft,
+    *,
+    answers: dict[str, Any] | None = None,
+    current_step: str | None = None,
+    session: Session | None = None,
+) -> Draft:
     """Store the answers (a fresh dict, so the JSON column sees the change) and the step."""
     session = session or get_session()
     if answers is not None:

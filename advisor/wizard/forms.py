@@ -42,8 +42,10 @@ def input_id(question: Question, option: str | None = None) -> str:
 
 def first_input_id(question: Question) -> str:
     if question.type in ("choice", "flags"):
-        return input_id(question, question.options[0].value) if question.options else input_id(
-            question
+        return (
+            input_id(question, question.options[0].value)
+            if question.options
+            else input_id(question)
         )
     if question.type in ("yes_no", "yes_no_unknown"):
         return input_id(question, "yes")
@@ -151,8 +153,10 @@ def _read(
             raise _Invalid(_("Enter a real date, for example 15.03.2026.")) from None
         if earliest is not None and date < earliest:
             raise _Invalid(
-                _("The rules cover procurements from %(date)s; enter that date or later.",
-                  date=earliest.strftime("%d.%m.%Y"))
+                _(
+                    "The rules cover procurements from %(date)s; enter that date or later.",
+                    date=earliest.strftime("%d.%m.%Y"),
+                )
             )
         if date.year > 2100:
             raise _Invalid(_("Enter a real date, for example 15.03.2026."))
@@ -168,8 +172,12 @@ def _read(
         match = CODE.match(compact)
         if match:
             if cpv_names.by_code and match.group(1) not in cpv_names.by_code:
-                raise _Invalid(_("There is no CPV code %(code)s. Check the digits or search "
-                                 "with words.", code=match.group(1)))
+                raise _Invalid(
+                    _(
+                        "There is no CPV code %(code)s. Check the digits or search with words.",
+                        code=match.group(1),
+                    )
+                )
             return match.group(1)
         matches = cpv_names.search(raw, lang, limit=8)
         result.cpv_matches[question.id] = matches

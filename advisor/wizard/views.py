@@ -320,8 +320,7 @@ def render_step(
 def saved(draft_id: str) -> str:
     draft = load_draft(draft_id)
     link = url_for("wizard.resume", draft_id=draft.id, _external=True)
-    return render_template("wizard/saved.html", draft=draft, link=link,
-                           back=resume_target(draft))
+    return render_template("wizard/saved.html", draft=draft, link=link, back=resume_target(draft))
 
 
 def review_rows(draft: Draft) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -354,8 +353,14 @@ def review(draft_id: str) -> Any:
         save_draft(draft, current_step=REVIEW)
     remember(draft)
     steps = len(tree().walk(draft.answers).pages) + 1
-    return render_template("wizard/review.html", draft=draft, sections=sections, missing=missing,
-                           problem=None, step_count=steps)
+    return render_template(
+        "wizard/review.html",
+        draft=draft,
+        sections=sections,
+        missing=missing,
+        problem=None,
+        step_count=steps,
+    )
 
 
 @bp.post("/utkast/<draft_id>/fullfor")
@@ -365,8 +370,14 @@ def finish(draft_id: str) -> Any:
     sections, missing = review_rows(draft)
     steps = len(tree().walk(draft.answers).pages) + 1
     if missing:
-        return render_template("wizard/review.html", draft=draft, sections=sections,
-                               missing=missing, problem=None, step_count=steps), 422
+        return render_template(
+            "wizard/review.html",
+            draft=draft,
+            sections=sections,
+            missing=missing,
+            problem=None,
+            step_count=steps,
+        ), 422
     data = tree().case_data(draft.answers)
     try:
         case = Case.model_validate(data)
@@ -374,8 +385,14 @@ def finish(draft_id: str) -> Any:
     except (ValidationError, ValueError) as error:
         log.warning("wizard finish failed", extra={"draft": draft.id, "error": str(error)})
         problem = _("The answers could not be assessed: %(error)s", error=_problem_text(error))
-        return render_template("wizard/review.html", draft=draft, sections=sections,
-                               missing=[], problem=problem, step_count=steps), 422
+        return render_template(
+            "wizard/review.html",
+            draft=draft,
+            sections=sections,
+            missing=[],
+            problem=problem,
+            step_count=steps,
+        ), 422
     record = store.save_assessment(assessment, lang=current_language())
     draft.assessment_id = record.id
     save_draft(draft, current_step=REVIEW)
@@ -428,8 +445,16 @@ def answers_from_case(the_tree: Tree, case: dict[str, Any]) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------------- value helper
 
-HELPER_FIELDS = ("amount", "period", "months", "open_ended", "extension_months",
-                 "options_value", "units", "framework_max")
+HELPER_FIELDS = (
+    "amount",
+    "period",
+    "months",
+    "open_ended",
+    "extension_months",
+    "options_value",
+    "units",
+    "framework_max",
+)
 
 
 @bp.route("/utkast/<draft_id>/verdihjelp", methods=["GET", "POST"])
@@ -504,8 +529,9 @@ def _helper_input(raw: dict[str, str], errors: dict[str, str]) -> ValueInput | N
     extensions = months("extension_months")
     open_ended = raw["open_ended"] == "yes"
     if period in ("month", "year") and term is None and not open_ended:
-        errors["months"] = _("Enter the number of months, or tick that the contract has no "
-                             "fixed end.")
+        errors["months"] = _(
+            "Enter the number of months, or tick that the contract has no fixed end."
+        )
     options_value = amount("options_value")
     framework_max = amount("framework_max")
     units = 1
