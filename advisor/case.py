@@ -150,6 +150,32 @@ class Case(BaseModel):
     work_performed_abroad: Answer = Field(default=Answer.no)
     apprentice_trade_relevant: Answer = Field(default=Answer.unknown)
 
+    # --- Added for the Norwegian rule base (issue 8); all optional ---
+    emergency_response_service: Answer = Field(
+        default=Answer.unknown,
+        description="The service is civil defence, civil protection or emergency response "
+        "(not planned patient transport by ambulance) (FOA § 2-4 g).",
+    )
+    involves_public_authority: Answer = Field(
+        default=Answer.unknown,
+        description="The service involves exercising public authority (FOA § 2-4 h).",
+    )
+    rd_shared_benefit: Answer = Field(
+        default=Answer.unknown,
+        description="A research and development service where the buyer does not both keep all "
+        "the benefit and pay the whole cost (FOA § 2-5).",
+    )
+    social_criterion_linked_to_contract: Answer = Field(
+        default=Answer.unknown,
+        description="The social award criterion measures what is done on this contract, not the "
+        "supplier's company as a whole (FOA §§ 8-11 (2), 18-1 (4)).",
+    )
+    supplier_in_cleaning_register: Answer = Field(
+        default=Answer.unknown,
+        description="For cleaning: the supplier is approved in Arbeidstilsynet's cleaning "
+        "register (renholdsregisteret).",
+    )
+
     @field_validator("cpv")
     @classmethod
     def _valid_cpv(cls, value: str | None) -> str | None:
