@@ -12,8 +12,9 @@ Each line gives wall-clock time and, in brackets, the process CPU time: on a sha
 2-core host the CPU time shows the cost of the render itself when other processes compete.
 
 The document is the Del III WISE cleaning case from tests/fixtures_assessments.py (nb).
-Modes are interleaved so that host noise hits them alike. Usage:
-``.venv/bin/python bench/bench_pdf.py [--runs 15] [--lang nb|en] [--case NAME]``.
+Modes are interleaved so that host noise hits them alike. With ``--rss N`` it also renders
+N more cached PDFs and prints the resident memory before and after (a leak shows as growth).
+Usage: ``.venv/bin/python bench/bench_pdf.py [--runs 15] [--lang nb|en] [--case NAME] [--rss N]``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import io
 import logging
+import os
 import statistics
 import sys
 import time
@@ -44,11 +46,18 @@ def figures(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered) * 1000, p90 * 1000
 
 
+def rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        pages = int(statm.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--lang", choices=guidance.LANGS, default="nb")
     parser.add_argument("--case", choices=sorted(fixtures.ALL), default="wise_cleaning_part_iii")
+    parser.add_argument("--rss", type=int, default=0, metavar="N")
     args = parser.parse_args()
 
     warnings: list[str] = []
@@ -109,6 +118,15 @@ def main() -> int:
     print(
         f"guidance weasyprint warnings: {len(warnings)}" + (f" ({warnings[0]})" if warnings else "")
     )
+    if args.rss:
+        before = rss_mb()
+        for _ in range(args.rss):
+            guidance.render_pdf(assessment, args.lang)
+        after = rss_mb()
+        print(
+            f"guidance pdf memory over {args.rss} cached renders: RSS {before:.0f} MB -> "
+            f"{after:.0f} MB ({(after - before) / args.rss * 1024:.0f} KB per render)"
+        )
     return 0
 
 
