@@ -231,6 +231,7 @@ class DurableEngine:
         self._outcomes: dict[str, Outcome] = {}
         self._sids = itertools.count()
         self._table_pairs: set[tuple[str, str]] = set()
+        self._case_fields: dict[str, list[str]] = {}  # the answers a period's rules read
 
     def _register(self, period: Period) -> str:
         name = self._names.get(period.key)
@@ -255,6 +256,16 @@ class DurableEngine:
                     rule = _rule_json(miss, guard, self._miss_action(fact, case.position))
                     if rule:
                         definition[f"{case.id}#miss"] = rule
+        self._case_fields[period.key] = sorted(
+            {
+                leaf.fact
+                for rule in [*period.rules, *(c for cs in period.decisions.values() for c in cs)]
+                for node in (rule.condition, rule.negated)
+                if node is not None
+                for leaf in conditions.leaves(node)
+                if leaf.fact not in derived
+            }
+        )
         for rule in period.rules:
             compiled = _rule_json(
                 _dnf(rule.condition, derived, self._tables), None, self._fire_action(rule.id)
@@ -311,7 +322,10 @@ class DurableEngine:
             outcome = self._outcomes[sid] = Outcome()
             try:
                 try:
-                    case_fact = table_facts(facts, self._table_pairs, self._tables)
+                    # Only the answers the rules read: durable-rules copies the case fact as
+                    # JSON into every action, so unused fields cost time on every step.
+                    case_fact = {k: facts[k] for k in self._case_fields[period.key] if k in facts}
+                    case_fact = table_facts(case_fact, self._table_pairs, self._tables)
                     state = self._host.assert_fact(name, dict(case_fact, t="case", sid=sid))
                 except durable.MessageNotHandledException:
                     state = None
