@@ -14,10 +14,12 @@ import re
 
 from advisor.assessment import (
     Assessment,
+    Branch,
     Citation,
     FactUse,
     LocalText,
     Obligation,
+    OpenQuestion,
     ParameterUse,
     Regime,
     Route,
@@ -420,6 +422,27 @@ def wise_cleaning_part_iii() -> Assessment:
         obligations=obligations,
         warnings=warnings,
         trail=trail,
+        open_questions=[
+            OpenQuestion(
+                field="subcontracting_expected",
+                label=L("om underleverandører ventes", "whether subcontracting is expected"),
+                branches=[
+                    Branch(
+                        answer="yes",
+                        answer_label=L("ja", "yes"),
+                        regime="part_iii",
+                        regime_title=L("Del I og del III", "Parts I and III"),
+                        adds_obligations=["chain_limit"],
+                    ),
+                    Branch(
+                        answer="no",
+                        answer_label=L("nei", "no"),
+                        regime="part_iii",
+                        regime_title=L("Del I og del III", "Parts I and III"),
+                    ),
+                ],
+            )
+        ],
         generated_at=GENERATED,
     )
 

@@ -113,6 +113,21 @@ def test_every_case_field_has_a_label_in_both_languages():
         assert labels.pick(labels.CASE_FIELDS[name], "en").replace("'", "&#39;") in html
 
 
+@pytest.mark.parametrize(
+    ("lang", "note", "row"),
+    [
+        ("nb", "1 spørsmål du svarte «Vet ikke» på, kan endre rådet", "Nye plikter: chain_limit"),
+        ("en", "1 question you answered “Don't know” changes the advice", "New obligations:"),
+    ],
+)
+def test_open_questions_are_listed_with_their_branches(lang, note, row):
+    found = flat(text("wise_cleaning_part_iii", lang))
+    assert note in found
+    assert labels.t(lang, "open_questions") in found
+    assert row in found
+    assert labels.t(lang, "no_change") in found
+
+
 def test_trail_shows_rules_and_dated_parameters():
     nb = flat(text("wise_cleaning_part_iii", "nb"))
     assert "regime.other_above_eos" in nb

@@ -84,6 +84,8 @@ def render_html(assessment: Assessment, lang: str = "nb") -> str:
         "recommendation": content.recommendation(assessment, lang),
         "caveat": content.caveat(assessment, lang),
         "answers": content.answer_rows(assessment.case, lang),
+        "open_questions": content.open_questions(assessment, lang),
+        "open_questions_note": content.open_questions_note(assessment, lang),
         "citations": content.all_citations(assessment),
         "text_label": lambda key: (
             labels.pick(labels.TEXT_KINDS[key], lang) if key in labels.TEXT_KINDS else key

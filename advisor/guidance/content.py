@@ -270,3 +270,58 @@ def procurement_title(assessment: Assessment, lang: str) -> str:
 
 def short(text: str, limit: int = 70) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+@dataclass(frozen=True)
+class BranchView:
+    answer: str
+    regime: str
+    changes: list[tuple[str, list[str]]]  # (label key, titles)
+
+
+def open_questions(assessment: Assessment, lang: str) -> list[tuple[str, list[BranchView]]]:
+    """Each "vet ikke" answer that changes the result, with what each answer would change.
+
+    Route and obligation codes are named by their titles where the Assessment has them (an
+    obligation that only a branch adds has no title in the Assessment: its code is shown).
+    """
+
+    def route_title(code: str) -> str:
+        route = assessment.route(code)
+        return capfirst(route.title.get(lang)) if route else code
+
+    def obligation_title(code: str) -> str:
+        item = next((o for o in assessment.obligations if o.code == code), None)
+        return item.title.get(lang) if item else code
+
+    result = []
+    for question in assessment.open_questions:
+        branches = []
+        for branch in question.branches:
+            changes = [
+                ("opens", [route_title(c) for c in branch.opens]),
+                ("closes", [route_title(c) for c in branch.closes]),
+                ("adds", [obligation_title(c) for c in branch.adds_obligations]),
+                ("removes", [obligation_title(c) for c in branch.removes_obligations]),
+            ]
+            branches.append(
+                BranchView(
+                    answer=capfirst(branch.answer_label.get(lang)),
+                    regime=branch.regime_title.get(lang),
+                    changes=[(key, titles) for key, titles in changes if titles],
+                )
+            )
+        result.append((question.label.get(lang), branches))
+    return result
+
+
+def open_questions_note(assessment: Assessment, lang: str) -> str | None:
+    n = len(assessment.open_questions)
+    if not n:
+        return None
+    if lang == "en":
+        return (
+            f"{_plural(n, 'question', 'questions')} you answered “Don't know” "
+            f"{'changes' if n == 1 else 'change'} the advice (section 6)."
+        )
+    return f"{_plural(n, 'spørsmål', 'spørsmål')} du svarte «Vet ikke» på, kan endre rådet (kapittel 6)."

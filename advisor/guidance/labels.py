@@ -68,6 +68,24 @@ CHROME: dict[str, Pair] = {
     ),
     "basis": ("Grunnlaget for rådet", "What the advice rests on"),
     "answers": ("Svarene dine", "Your answers"),
+    "open_questions": ("Spørsmål som kan endre rådet", "Questions that may change the advice"),
+    "open_questions_intro": (
+        (
+            "Du svarte «Vet ikke» på disse spørsmålene. Finn ut svaret før du bestemmer deg: "
+            "rådet blir slik med hvert svar."
+        ),
+        (
+            "You answered “Don't know” to these questions. Find out the answer before you decide: "
+            "this is how the advice changes with each answer."
+        ),
+    ),
+    "if_answer": ("Hvis svaret er", "If the answer is"),
+    "changes": ("Hva endres", "What changes"),
+    "opens": ("Åpner", "Opens"),
+    "closes": ("Lukker", "Closes"),
+    "adds": ("Nye plikter", "New obligations"),
+    "removes": ("Plikter som faller bort", "Obligations that fall away"),
+    "no_change": ("Ingen endring i veier eller plikter", "No change in routes or obligations"),
     "question": ("Spørsmål", "Question"),
     "answer": ("Svar", "Answer"),
     "trail": ("Regler som er brukt", "Rules applied"),
