@@ -492,3 +492,38 @@ def test_value_rules():
     # A framework agreement counts at its maximum.
     result = estimate(ValueInput(amount=500_000, period="total", framework_max=2_000_000))
     assert result.total == 2_000_000 and result.framework_used
+
+
+def test_details_page_asks_only_what_the_earlier_answers_make_relevant(app: Flask, wizard: Wizard):
+    wizard.start()
+    for page, data in PATH:
+        if page == "hva-kjopes":
+            data = {"subject": "services", "cpv": "90910000"}  # cleaning
+        if page == "onsker":
+            data = {"wants_reservation": "yes", "wishes": ["criteria"]}
+        location = wizard.answer(page, data)
+    assert location == wizard.url("detaljer")
+    html = wizard.client.get(location).get_data(as_text=True)
+    assert 'name="supplier_in_cleaning_register"' in html
+    assert 'name="social_criterion_linked_to_contract"' in html
+    assert 'name="rd_shared_benefit"' not in html  # no research, no innovation
+    assert 'name="emergency_response_service"' not in html
+    wizard.answer(
+        "detaljer",
+        {"supplier_in_cleaning_register": "no", "social_criterion_linked_to_contract": "unknown"},
+    )
+    finished = wizard.client.post(
+        f"/utkast/{wizard.draft_id}/fullfor", data={"csrf_token": wizard.token}
+    )
+    assert finished.status_code == 303
+    with app.app_context():
+        case = store.get_assessment(finished.location.rsplit("/", 1)[1]).case_json
+    assert case["supplier_in_cleaning_register"] == "no"
+    assert case["social_criterion_linked_to_contract"] == "unknown"
+    assert case["wants_social_award_criteria"] is True
+
+    # Dropping the criteria wish removes the follow-up answer (no stale answers).
+    wizard.answer("onsker", {"wants_reservation": "yes", "wishes": []})
+    answers = wizard.answers(app)
+    assert "social_criterion_linked_to_contract" not in answers
+    assert answers["supplier_in_cleaning_register"] == "no"

@@ -272,16 +272,43 @@ def _check_citations(tree: Tree, located: Located, rulebase: Any) -> list[Source
 # ---------------------------------------------------------------------------- paths
 
 
+def _conditions(page: Any) -> list[conditions.Node]:
+    return [node for node in [page.show_if, *(q.show_if for q in page.questions)] if node]
+
+
 def _referenced(tree: Tree) -> set[str]:
-    names: set[str] = set()
+    return {
+        leaf.fact
+        for page in tree.pages
+        for node in _conditions(page)
+        for leaf in conditions.leaves(node)
+    }
+
+
+def _operands(tree: Tree) -> dict[str, list[Any]]:
+    """For open answers (amounts, CPV codes, ...): one value that makes each comparison in a
+    condition hold, so the walk also takes the branch where it does."""
+    values: dict[str, list[Any]] = {}
     for page in tree.pages:
-        for node in [page.show_if, *(q.show_if for q in page.questions)]:
-            if node is not None:
-                names.update(leaf.fact for leaf in conditions.leaves(node))
-    return names
+        for node in _conditions(page):
+            for leaf in conditions.leaves(node):
+                operand = leaf.operand
+                if leaf.op == "known" or isinstance(operand, conditions.ParamRef):
+                    continue
+                if isinstance(operand, tuple):
+                    operand = operand[0] if operand else None
+                if leaf.op == "gt" and isinstance(operand, int):
+                    operand += 1
+                elif leaf.op == "lt" and isinstance(operand, int):
+                    operand -= 1
+                if operand is not None and operand not in values.setdefault(leaf.fact, []):
+                    values[leaf.fact].append(operand)
+    return values
 
 
-def _branches(question: Question, referenced: set[str]) -> list[Any]:
+def _branches(
+    question: Question, referenced: set[str], operands: dict[str, list[Any]]
+) -> list[Any]:
     """The answers to try for ``question`` (``None``: left unanswered)."""
     if question.type == "flags":
         boxes = [o.value for o in question.options if f"{question.id}.{o.value}" in referenced]
@@ -292,16 +319,17 @@ def _branches(question: Question, referenced: set[str]) -> list[Any]:
             for pattern in itertools.product((False, True), repeat=len(boxes))
         ]
     if question.id in referenced:
-        values: list[Any] = list(question.domain() or SAMPLES.get(question.type, ["x"]))
-        if not question.required or question.domain() is None:
+        domain = question.domain()
+        values: list[Any] = list(domain or SAMPLES.get(question.type, ["x"]))
+        if domain is None:
+            values += [v for v in operands.get(question.id, []) if v not in values]
+        if not question.required or domain is None:
             values.append(None)
         return values
     if not question.required:
         return [None]
     if question.type == "choice":
         return [question.options[0].value] if question.options else [None]
-    if question.type == "flags":
-        return [[]]
     return [SAMPLES[question.type][0]]
 
 
@@ -311,65 +339,81 @@ def _describe(answers: dict[str, Any], referenced: set[str]) -> str:
     return ", ".join(shown) or "no answers that conditions use"
 
 
+def _frozen(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
 def _check_paths(tree: Tree, located: Located) -> list[SourceError]:
+    """Walk every combination of the answers conditions use, page by page. States that agree
+    on everything later pages can still look at are walked once (memoised), so this stays fast
+    however many pages there are."""
     errors: list[SourceError] = []
     referenced = _referenced(tree)
-    steps = [(page, question) for page in tree.pages for question in page.questions]
+    operands = _operands(tree)
+    required = {name for name, info in Case.model_fields.items() if info.is_required()}
+    pages = tree.pages
+    live: list[set[str]] = [set() for _ in range(len(pages) + 1)]
+    for index in range(len(pages) - 1, -1, -1):
+        used = {
+            leaf.fact.partition(".")[0]
+            for node in _conditions(pages[index])
+            for leaf in conditions.leaves(node)
+        }
+        live[index] = live[index + 1] | used
     seen_pages: set[str] = set()
     seen_questions: set[str] = set()
     dead_ends: dict[str, str] = {}
     missing_fields: dict[str, str] = {}
-    paths = 0
+    visited: set[Any] = set()
 
-    def walk(index: int, answers: dict[str, Any]) -> None:
-        nonlocal paths
-        if paths > MAX_PATHS:
+    def walk(index: int, answers: dict[str, Any], covered: frozenset[str]) -> None:
+        if len(visited) > MAX_PATHS:
             return
-        if index == len(steps):
-            paths += 1
-            _finish(answers)
+        if index == len(pages):
+            for name in sorted(required - covered):
+                missing_fields.setdefault(name, _describe(answers, referenced))
             return
-        page, question = steps[index]
-        if not (tree.holds(page.show_if, answers) and tree.holds(question.show_if, answers)):
-            walk(index + 1, answers)
+        key = (
+            index,
+            tuple(sorted((k, _frozen(v)) for k, v in answers.items() if k in live[index])),
+            covered,
+        )
+        if key in visited:
             return
-        for value in _branches(question, referenced):
-            following = dict(answers)
-            if value is not None:
-                following[question.id] = value
-            walk(index + 1, following)
-
-    def _finish(answers: dict[str, Any]) -> None:
-        for page in tree.pages:
-            if not tree.holds(page.show_if, answers):
-                continue
-            shown = [q for q in page.questions if tree.holds(q.show_if, answers)]
-            if shown:
-                seen_pages.add(page.id)
-                seen_questions.update(q.id for q in shown)
-            elif page.questions:
+        visited.add(key)
+        page = pages[index]
+        if not tree.holds(page.show_if, answers):
+            walk(index + 1, answers, covered)
+            return
+        shown = [q for q in page.questions if tree.holds(q.show_if, answers)]
+        if not shown:
+            if page.questions:
                 dead_ends.setdefault(page.id, _describe(answers, referenced))
-        data = tree.case_data(answers)
-        try:
-            Case.model_validate(data)
-        except ValidationError as error:
-            for problem in error.errors():
-                if problem["type"] == "missing" and problem["loc"]:
-                    missing_fields.setdefault(
-                        str(problem["loc"][0]), _describe(answers, referenced)
-                    )
+            walk(index + 1, answers, covered)
+            return
+        seen_pages.add(page.id)
+        seen_questions.update(q.id for q in shown)
+        choices = [_branches(q, referenced, operands) for q in shown]
+        for combo in itertools.product(*choices):
+            following = dict(answers)
+            now_covered = set(covered)
+            for question, value in zip(shown, combo, strict=True):
+                if value is not None:
+                    following[question.id] = value
+                    now_covered.update(question.fields())
+            walk(index + 1, following, frozenset(now_covered & required))
 
-    walk(0, {})
-    if paths > MAX_PATHS:
+    walk(0, {}, frozenset())
+    if len(visited) > MAX_PATHS:
         errors.append(
             located.error(("pages",), f"the tree has more than {MAX_PATHS} paths; simplify it")
         )
         return errors
-    pages = {page.id: page for page in tree.pages}
+    by_id = {page.id: page for page in tree.pages}
     for page_id, when in dead_ends.items():
         errors.append(
             located.error(
-                pages[page_id].path,
+                by_id[page_id].path,
                 f"dead end: page '{page_id}' is shown but none of its questions is ({when})",
             )
         )
