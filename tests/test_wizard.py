@@ -527,3 +527,24 @@ def test_details_page_asks_only_what_the_earlier_answers_make_relevant(app: Flas
     answers = wizard.answers(app)
     assert "social_criterion_linked_to_contract" not in answers
     assert answers["supplier_in_cleaning_register"] == "no"
+
+
+def test_drafts_migration_matches_the_model(tmp_path):
+    from alembic import command
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    import advisor.wizard.drafts  # noqa: F401  (registers the model)
+    from advisor.store import Base, alembic_config, make_engine, upgrade_database
+
+    url = f"sqlite:///{tmp_path / 'drafts.db'}"
+    upgrade_database(url)
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            diffs = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    finally:
+        engine.dispose()
+    assert [d for d in diffs if "drafts" in repr(d)] == []
+    command.downgrade(alembic_config(url), "0001")
+    upgrade_database(url)
