@@ -232,15 +232,25 @@ def _money(value: int | None, lang: str = "nb") -> str:
     return text.replace(",", "\u00a0") if lang != "en" else text
 
 
+#: The PDF lists at most this many rows in the chosen order (WeasyPrint lays out a table row in
+#: about 15 ms, and renders one document at a time under the guidance PDF's lock); rows with errors beyond it follow in their
+#: own table, so no bad row is left out. The XLSX/CSV downloads always have every row.
+PDF_MAX_ROWS = 100
+
+
 def summary_html(screening: Screening, rows: list[ScreenedRow], lang: str) -> str:
     counts = [
         (POTENTIALS[code][1].get(lang), screening.count(code))
         for code in POTENTIALS
         if screening.count(code)
     ]
+    shown, rest = rows[:PDF_MAX_ROWS], rows[PDF_MAX_ROWS:]
+    bad_rest = [row for row in rest if row.errors][:PDF_MAX_ROWS]
     return _env().get_template("summary_pdf.html").render(
         s=screening,
-        rows=[(row, row_values(screening, row, lang)) for row in rows],
+        rows=[(row, row_values(screening, row, lang)) for row in shown],
+        bad_rest=[(row, row_values(screening, row, lang)) for row in bad_rest],
+        not_shown=len(rest) - len(bad_rest),
         counts=counts,
         lang=lang,
         h=lambda key: header(key, lang),
