@@ -108,6 +108,33 @@ def rules_test(rules_dir: Path | None, engine: str) -> None:
         sys.exit(1)
 
 
+@rules.command("impact")
+@click.argument("old_dir", type=click.Path(path_type=Path))
+@click.argument("new_dir", type=click.Path(path_type=Path), required=False)
+@click.option(
+    "--database",
+    "database_url",
+    default=None,
+    help="Saved assessments to re-evaluate (default: $DATABASE_URL or instance/advisor.db).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def rules_impact(
+    old_dir: Path, new_dir: Path | None, database_url: str | None, as_json: bool
+) -> None:
+    """List saved assessments and test cases whose regime, routes or obligations change
+    between OLD_DIR and NEW_DIR (default: the current rules)."""
+    from advisor.impact import impact, render
+    from advisor.settings import load_settings
+
+    old_rules, new_rules = _load(old_dir), _load(new_dir)
+    url = database_url or load_settings().resolved_database_url()
+    report = impact(old_rules, new_rules, url)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render(report), nl=False)
+
+
 def _read_case(path: str, law_as_of: str | None) -> Case:
     try:
         text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
