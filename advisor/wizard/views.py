@@ -359,6 +359,7 @@ def review(draft_id: str) -> Any:
         sections=sections,
         missing=missing,
         problem=None,
+        show_errors=False,
         step_count=steps,
     )
 
@@ -376,6 +377,7 @@ def finish(draft_id: str) -> Any:
             sections=sections,
             missing=missing,
             problem=None,
+            show_errors=True,
             step_count=steps,
         ), 422
     data = tree().case_data(draft.answers)
@@ -391,6 +393,7 @@ def finish(draft_id: str) -> Any:
             sections=sections,
             missing=[],
             problem=problem,
+            show_errors=True,
             step_count=steps,
         ), 422
     record = store.save_assessment(assessment, lang=current_language())
