@@ -208,7 +208,7 @@ def edit_url(assessment_id: str) -> str | None:
 
 
 def new_url() -> str:
-    for endpoint in ("wizard.start", "wizard.index", "wizard.front"):
+    for endpoint in ("wizard.index", "wizard.start"):
         if endpoint in current_app.view_functions:
             try:
                 return url_for(endpoint)

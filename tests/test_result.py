@@ -42,6 +42,9 @@ def test_page_shows_regime_routes_obligations_and_legal_basis(
     html = page(client, f"/vurdering/{rid}")
     assert '<html lang="nb">' in html
     assert "Renhold av kommunale formålsbygg 2027–2029" in html
+    # a summary with links to the open routes
+    assert "Kort fortalt" in html
+    assert 'href="#route-reserved_wise"' in html
     # regime and why
     assert "Del I og del III" in html
     assert "følger del I og del III" in html
