@@ -496,6 +496,7 @@ class WrkResult:
     requests: int
     non_2xx: int
     socket_errors: int
+    cpu_ms_per_request: float = float("nan")  # server CPU (all workers) per request
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
@@ -542,33 +543,68 @@ def lua_script(target: Target, workdir: Path) -> Path | None:
     return path
 
 
-def run_wrk(url: str, script: Path | None, *, duration: float, connections: int) -> WrkResult:
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def server_cpu_seconds(master: int) -> float:
+    """CPU seconds used by a gunicorn master and all its workers, dead ones included.
+
+    Live processes: utime + stime from /proc; workers that exited (``max_requests``) and were
+    reaped are in the master's cutime + cstime. Linux only; NaN elsewhere.
+    """
+    total = 0
+    try:
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                pid = int(stat.parent.name)
+                if pid == master:
+                    total += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
+                elif int(fields[1]) == master:
+                    total += int(fields[11]) + int(fields[12])
+    except OSError:
+        return float("nan")
+    return total / _TICKS
+
+
+def run_wrk(url: str, script: Path | None, *, duration: float, connections: int,
+            master: int | None = None) -> WrkResult:
     command = ["wrk", "-t1", f"-c{connections}", f"-d{duration:g}s", "--latency", "--timeout", "5s"]
     if script is not None:
         command += ["-s", str(script)]
+    cpu_before = server_cpu_seconds(master) if master else float("nan")
     result = subprocess.run(command + [url], capture_output=True, text=True,
                             timeout=duration + 30, check=False)
+    cpu_after = server_cpu_seconds(master) if master else float("nan")
     if result.returncode != 0:
         raise RuntimeError(f"wrk failed ({result.returncode}): {result.stderr or result.stdout}")
-    return parse_wrk(result.stdout)
+    measured = parse_wrk(result.stdout)
+    if measured.requests:
+        measured.cpu_ms_per_request = (cpu_after - cpu_before) * 1000 / measured.requests
+    return measured
 
 
-def fmt_line(label: str, target: Target, runs: list[WrkResult], bare_rps: float | None) -> str:
+def fmt_line(label: str, target: Target, runs: list[WrkResult],
+             bare: tuple[float, float] | None) -> str:
+    """One figure: req/s, p50/p99, share of the bare ceiling by throughput and by server CPU."""
     rps = statistics.median(r.rps for r in runs)
     p50 = statistics.median(r.p50_ms for r in runs)
     p99 = statistics.median(r.p99_ms for r in runs)
+    cpu = statistics.median(r.cpu_ms_per_request for r in runs)
     failed = sum(r.non_2xx + r.socket_errors for r in runs)
     path = re.sub(r"/assessments/[^/?]+", "/assessments/<id>", target.path)
     path = re.sub(r"/[A-Za-z0-9_-]{20,}", "/<draft>", path)
-    line = (f"web: {label:<24} {target.method:<4} {path:<26} {rps:8,.0f} req/s  "
-            f"p50 {p50:6.2f} ms  p99 {p99:6.2f} ms")
-    if bare_rps is None:
+    line = (f"web: {label:<22} {target.method:<4} {path:<40} {rps:7,.0f} req/s  "
+            f"p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  cpu {cpu:5.2f} ms/req")
+    if bare is None:
         line += "  (bare ceiling)"
     else:
+        bare_rps, bare_cpu = bare
         ratio = rps / bare_rps
         verdict = "ok" if ratio >= TARGET_RATIO else "MISSED"
-        line += f"  {ratio:5.0%} of bare (target >= {TARGET_RATIO:.0%}: {verdict})"
-    line += f"  [runs: {', '.join(f'{r.rps:,.0f}' for r in runs)}]"
+        line += (f"  {ratio:4.0%} of bare (target >= {TARGET_RATIO:.0%}: {verdict});"
+                 f" by CPU {bare_cpu / cpu:4.0%}")
+    line += f"  [runs: {', '.join(f'{r.rps:,.0f}' for r in runs)} req/s]"
     if failed:
         line += f"  FAILED RESPONSES: {failed} non-2xx/socket errors"
     return line
@@ -610,11 +646,14 @@ def main(argv: list[str] | None = None) -> int:
                 for server, target in targets:
                     results[id(target)].append(run_wrk(
                         server.url + target.path, scripts[id(target)],
-                        duration=args.duration, connections=args.connections))
-            bare_rps = statistics.median(r.rps for r in results[id(targets[0][1])])
+                        duration=args.duration, connections=args.connections,
+                        master=server.process.pid))
+            bare_runs = results[id(targets[0][1])]
+            bare = (statistics.median(r.rps for r in bare_runs),
+                    statistics.median(r.cpu_ms_per_request for r in bare_runs))
             for index, (_server, target) in enumerate(targets):
                 print(fmt_line(target.label, target, results[id(target)],
-                               None if index == 0 else bare_rps))
+                               None if index == 0 else bare))
             for note in notes:
                 print(f"web: note: {note}")
             print(f"web: load average after: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
