@@ -424,9 +424,16 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run_and_report(base: str, args: argparse.Namespace, notes: list[str],
                     server: bench_web.Server | None) -> int:
+    master = server.process.pid if server is not None else None
+    cpu_before = bench_web.server_cpu_seconds(master) if master else float("nan")
     stats, elapsed = run(base, users=args.users, iterations=args.iterations,
                          max_seconds=args.max_seconds, wizard=args.wizard, api=args.api,
                          seed=args.seed, pdf_every=args.pdf_every)
+    cpu = (bench_web.server_cpu_seconds(master) if master else float("nan")) - cpu_before
+    if server is not None and stats.requests:
+        notes.append(f"server CPU (master and workers): {cpu:.1f} s = "
+                     f"{cpu * 1000 / stats.requests:.2f} ms per request; "
+                     f"{cpu / elapsed:.2f} of {os.cpu_count()} cores busy on average")
     if server is not None:
         logged = [line for line in server.stderr().splitlines()
                   if '"level": "ERROR"' in line or "Traceback" in line or "[CRITICAL]" in line]
