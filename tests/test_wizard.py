@@ -293,6 +293,16 @@ def test_validation_errors_show_a_summary_and_keep_what_was_typed(app: Flask, wi
     assert "estimated_value_nok" not in answers
 
 
+def test_an_implausibly_low_value_is_questioned(app: Flask, wizard: Wizard):
+    wizard.start()
+    for page, data in PATH[:4]:
+        wizard.answer(page, data)
+    response = wizard.post("verdi", {**PATH[4][1], "estimated_value_nok": "2,4"})
+    assert response.status_code == 422
+    assert "Verdien er svært lav" in response.get_data(as_text=True)
+    assert 'value="2,4"' in response.get_data(as_text=True)
+
+
 def test_date_before_the_rule_base_is_refused(wizard: Wizard):
     wizard.start()
     response = wizard.post("om-anskaffelsen", {"law_as_of": "1999-01-01"})

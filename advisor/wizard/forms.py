@@ -18,6 +18,7 @@ from advisor.wizard.amounts import AmountError, parse_amount_nok, parse_date, pa
 from advisor.wizard.cpv import CODE, CpvName, CpvNames
 
 MAX_TEXT = 200
+MIN_AMOUNT = 1000  # below this an estimated value is surely a typing slip
 
 
 @dataclass
@@ -128,7 +129,7 @@ def _read(
         if not raw:
             return None
         try:
-            return parse_amount_nok(raw)
+            amount = parse_amount_nok(raw)
         except AmountError as error:
             if error.code == "negative":
                 raise _Invalid(_("The value cannot be negative.")) from None
@@ -137,6 +138,14 @@ def _read(
             raise _Invalid(
                 _('Enter the value as a number of kroner, for example "2 400 000" or "2,4 mill.".')
             ) from None
+        if amount < MIN_AMOUNT:  # "2,4" meant as millions would silently become 2 kroner
+            raise _Invalid(
+                _(
+                    'The value is very low. Enter the whole amount in kroner, for example '
+                    '"2 400 000" or "2,4 mill.".'
+                )
+            )
+        return amount
     if kind == "months":
         if not raw:
             return None
