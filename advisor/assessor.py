@@ -22,7 +22,7 @@ from advisor.assessment import (
 )
 from advisor.case import Answer, Case
 from advisor.engine import DurableEngine, Outcome, run_plain
-from advisor.explain import Wording, capitalise
+from advisor.explain import EXTRA_FACT_LABELS, Wording, capitalise, format_day
 from advisor.rulebase import citations, conditions
 from advisor.rulebase.compiler import CompiledRule, Period, compile_periods
 from advisor.rulebase.loader import RuleBase
@@ -155,10 +155,16 @@ class Assessor:
             rule=regime_case.id if regime_case else None,
         )
 
-        routes = self._routes(period, fired, all_facts)
+        routes = self._routes(period, fired, all_facts, case.law_as_of)
         obligations = self._obligations(fired)
         warnings = self._warnings(fired)
-        used = [decisions[i] for i in outcome.derived_by.values() if i in decisions] + fired
+        # derived facts in the order they are worked out, so the chain reads top-down
+        derived_by = outcome.derived_by
+        used = [
+            decisions[derived_by[name]]
+            for name in period.derived_order
+            if derived_by.get(name) in decisions
+        ] + fired
         info = rb.law_period(period.start)
         if not period.law_verified:
             warnings.insert(0, self._system_warning("unverified_law", info.note if info else None))
@@ -168,7 +174,7 @@ class Assessor:
             warning.rules = drafts
             warnings.insert(0, warning)
 
-        trail = [self._trail(rule, all_facts, outcome) for rule in used]
+        trail = [self._trail(rule, all_facts, outcome, period) for rule in used]
         return Assessment(
             case=case,
             ruleset=RulesetInfo(
@@ -197,7 +203,11 @@ class Assessor:
         return loaded.case.explain if loaded else None
 
     def _routes(
-        self, period: Period, fired: list[CompiledRule], facts: dict[str, Any]
+        self,
+        period: Period,
+        fired: list[CompiledRule],
+        facts: dict[str, Any],
+        law_as_of: dt.date | None = None,
     ) -> list[Route]:
         rb = self.rulebase
         routes = []
@@ -214,6 +224,8 @@ class Assessor:
                     r for r in period.rules if r.kind == "route" and r.code == code and r.available
                 ]
                 why, basis = self._why_not(entry.title, candidates, facts, period)
+                if not candidates:
+                    why, basis = self._not_in_force(code, entry.title, law_as_of or period.start)
             steps = [s for r in opening for s in self._rules[r.id].rule.steps] if available else []
             texts: dict[str, LocalText] = {}
             if available:
@@ -242,6 +254,55 @@ class Assessor:
         return LocalText(
             nb=" ".join(text.nb for text in unique), en=" ".join(text.en for text in unique)
         )
+
+    def _not_in_force(
+        self, code: str, title: LocalText, date: dt.date
+    ) -> tuple[LocalText, list[str]]:
+        """Why a route has no rule on ``date``: its rules start later or have ended."""
+        rules = [
+            loaded.rule
+            for loaded in self.rulebase.rules
+            if loaded.rule.then.route == code
+            and loaded.rule.then.available
+            and loaded.rule.status.value != "retired"
+        ]
+        later = sorted(r.valid_from for r in rules if r.valid_from and r.valid_from > date)
+        ended = sorted(r.valid_to for r in rules if r.valid_to and r.valid_to < date)
+        basis = [
+            c
+            for r in rules
+            if (r.valid_from and r.valid_from > date) or (r.valid_to and r.valid_to < date)
+            for c in r.legal_basis
+        ]
+
+        def text(lang: str) -> str:
+            name = capitalise(title.get(lang))
+            day = format_day(date, lang)
+            if later and lang == "en":
+                return (
+                    f"{name} is possible under the rules in force from {format_day(later[0], lang)}."
+                    f" Your case is assessed under the law of {day}."
+                )
+            if later:
+                return (
+                    f"{name} er mulig etter reglene som gjelder fra {format_day(later[0], lang)}. "
+                    f"Saken din er vurdert etter regelverket per {day}."
+                )
+            if ended and lang == "en":
+                return (
+                    f"{name} was possible under rules that applied until "
+                    f"{format_day(ended[-1], lang)}. Your case is assessed under the law of {day}."
+                )
+            if ended:
+                return (
+                    f"{name} var mulig etter regler som gjaldt til {format_day(ended[-1], lang)}. "
+                    f"Saken din er vurdert etter regelverket per {day}."
+                )
+            if lang == "en":
+                return "The rule base has no rule that opens this route on this date."
+            return "Regelverket har ingen regel som åpner denne veien på denne datoen."
+
+        return self.wording.both(text), basis
 
     def _why_not(
         self,
@@ -366,18 +427,29 @@ class Assessor:
         message = note or (entry.message if entry and entry.message else title)
         return Warning(code=code, title=title, message=message)
 
-    def _trail(self, rule: CompiledRule, facts: dict[str, Any], outcome: Outcome) -> TrailEntry:
+    def _trail(
+        self, rule: CompiledRule, facts: dict[str, Any], outcome: Outcome, period: Period
+    ) -> TrailEntry:
+        """The rule with the facts and dated parameter values it used. A derived fact's case
+        also used everything its earlier cases read: it applies because they did not."""
         rb = self.rulebase
-        used_facts = []
-        for name in rule.facts:
-            used_facts.append(
-                FactUse(
-                    name=name,
-                    value=facts.get(name),
-                    label=rb.fact_label(name),
-                    derived_by=outcome.derived_by.get(name),
-                )
+        sources = [rule]
+        if rule.kind == "derive":
+            sources += period.decisions.get(rule.code, [])[: rule.position]
+        names = dict.fromkeys(name for source in sources for name in source.facts)
+        used_facts = [
+            FactUse(
+                name=name,
+                value=facts.get(name),
+                label=rb.fact_label(name) or EXTRA_FACT_LABELS.get(name),
+                derived_by=outcome.derived_by.get(name),
             )
+            for name in names
+        ]
+        params = {}
+        for source in sources:
+            for name, value in source.params.items():
+                params.setdefault(name, value)
         parameters = [
             ParameterUse(
                 name=p.name,
@@ -386,7 +458,7 @@ class Assessor:
                 label=rb.parameters[p.name].label,
                 draft=p.draft,
             )
-            for p in rule.params.values()
+            for p in params.values()
         ]
         if rule.kind == "derive":
             conclusion = f"{rule.code} = {rule.value}"

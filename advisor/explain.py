@@ -6,8 +6,11 @@ og sosialtjenester (7 800 000 kr). I din sak: anslått verdi er 5 000 000 kr."
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 from typing import Any
 
+from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from advisor.assessment import LocalText
@@ -64,10 +67,18 @@ EXTRA_FACT_LABELS = {
 }
 
 
+@functools.lru_cache(maxsize=4096)
 def money(value: Any, lang: str) -> str:
+    """``7 800 000 kr`` / ``NOK 7,800,000`` (cached: Babel's formatting is slow per call)."""
     if lang == "en":
         return "NOK " + format_decimal(value, locale="en_GB")
     return format_decimal(value, locale="nb_NO") + "\u00a0kr"
+
+
+@functools.lru_cache(maxsize=1024)
+def format_day(day: dt.date, lang: str) -> str:
+    """``19. februar 2020`` / ``19 February 2020``."""
+    return format_date(day, format="long", locale="en_GB" if lang == "en" else "nb_NO")
 
 
 class Wording:
