@@ -558,3 +558,19 @@ def test_drafts_migration_matches_the_model(tmp_path):
     assert [d for d in diffs if "drafts" in repr(d)] == []
     command.downgrade(alembic_config(url), "0001")
     upgrade_database(url)
+
+
+def test_old_drafts_can_be_purged(app: Flask, wizard: Wizard):
+    import datetime as dt
+
+    from advisor.store import get_session
+    from advisor.wizard.drafts import purge_drafts
+
+    wizard.start()
+    with app.app_context():
+        assert purge_drafts(dt.timedelta(days=180)) == 0
+        draft = get_draft(wizard.draft_id)
+        draft.updated_at = draft.updated_at - dt.timedelta(days=200)
+        get_session().commit()
+        assert purge_drafts(dt.timedelta(days=180)) == 1
+        assert get_draft(wizard.draft_id) is None

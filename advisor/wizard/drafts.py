@@ -67,3 +67,15 @@ def save_draft(
     draft.updated_at = utcnow()
     session.commit()
     return draft
+
+
+def purge_drafts(older_than: dt.timedelta, *, session: Session | None = None) -> int:
+    """Delete drafts not changed for ``older_than`` (e.g. 180 days); return how many.
+
+    For an operator's scheduled job; saved assessments are not touched.
+    """
+    session = session or get_session()
+    cutoff = utcnow() - older_than
+    result = session.execute(sa.delete(Draft).where(Draft.updated_at < cutoff))
+    session.commit()
+    return int(result.rowcount or 0)
