@@ -109,6 +109,8 @@ def test_front_page_in_bokmal_with_start_button(client: FlaskClient):
     assert "Start en ny vurdering" in html or "Bruk sosiale entreprenører" in html
     assert 'name="csrf_token"' in html
     assert "designsystemet-css" in html
+    if "explorer.index" in client.application.view_functions:
+        assert 'href="/regler"' in html
 
 
 def test_full_path_saves_the_assessment_and_redirects_to_the_result(app: Flask, wizard: Wizard):

@@ -188,7 +188,22 @@ def index() -> str:
         draft = get_draft(draft_id)
         if draft is not None and draft.answers:
             last = draft
-    return render_template("wizard/index.html", last=last, step_count=len(tree().pages))
+    return render_template("wizard/index.html", last=last, more=other_tools())
+
+
+def other_tools() -> list[dict[str, str]]:
+    """Links to the other features, for those registered in this app."""
+    tools = []
+    for endpoint, label in (
+        ("screening.upload_form", _("Screen a whole procurement plan")),
+        ("explorer.index", _("The rules behind the assessments")),
+    ):
+        if endpoint in current_app.view_functions:
+            try:
+                tools.append({"url": url_for(endpoint), "label": label})
+            except BuildError:
+                continue
+    return tools
 
 
 @bp.route("/ny", methods=["GET", "POST"])
