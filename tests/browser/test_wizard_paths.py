@@ -70,40 +70,38 @@ class Wizard:
     def step_id(self) -> str:
         return self.page.url.split("/steg/", 1)[1].split("?", 1)[0]
 
-    def field_names(self) -> list[str]:
-        names = self.page.eval_on_selector_all(
-            "form.wizard-form [name]", "els => els.map(e => e.getAttribute('name'))"
+    def fields(self) -> dict[str, dict[str, Any]]:
+        """The answer fields on this step: name → {type, values} (one round trip)."""
+        found = self.page.eval_on_selector_all(
+            "form.wizard-form [name]",
+            "els => els.map(e => [e.getAttribute('name'), e.type, e.value])",
         )
-        seen: dict[str, None] = {}
-        for name in names:
-            if name not in NOT_ANSWERS and not name.endswith("_pick"):
-                seen.setdefault(name, None)
-        return list(seen)
+        fields: dict[str, dict[str, Any]] = {}
+        for name, kind, value in found:
+            if name in NOT_ANSWERS or name.endswith("_pick"):
+                continue
+            field = fields.setdefault(name, {"type": kind, "values": []})
+            field["values"].append(value)
+        return fields
 
     def fill(self, answers: dict[str, Any]) -> None:
         form = self.page.locator("form.wizard-form")
-        for name in self.field_names():
+        for name, field in self.fields().items():
             value = answers.get(name, DEFAULTS.get(name))
-            inputs = form.locator(f'[name="{name}"]')
-            kind = inputs.first.get_attribute("type")
-            if kind == "radio":
+            if field["type"] == "radio":
                 if value is None:  # a question the paths do not know yet: "vet ikke" or first
-                    unknown = form.locator(f'input[name="{name}"][value="unknown"]')
-                    target = unknown if unknown.count() else inputs.first
-                else:
-                    target = form.locator(f'input[name="{name}"][value="{value}"]')
-                target.check()
-            elif kind == "checkbox":
+                    value = "unknown" if "unknown" in field["values"] else field["values"][0]
+                form.locator(f'input[name="{name}"][value="{value}"]').check()
+            elif field["type"] == "checkbox":
                 wanted = set(value or [])
-                for index in range(inputs.count()):
-                    box = inputs.nth(index)
-                    box.set_checked(box.get_attribute("value") in wanted)
+                for option in field["values"]:
+                    box = form.locator(f'input[name="{name}"][value="{option}"]')
+                    box.set_checked(option in wanted)
             else:
-                inputs.first.fill("" if value is None else str(value))
+                form.locator(f'[name="{name}"]').fill("" if value is None else str(value))
 
     def next(self) -> None:
         self.page.locator(".form-actions button[value=next]").click()
-        self.page.wait_for_load_state()
 
     def answer_all(self, answers: dict[str, Any]) -> None:
         """Answer every step until the review page."""
