@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -88,3 +89,14 @@ def test_error_page_is_accessible(live_server: Any, web: Any, axe_check: Any) ->
     assert response.status == 404
     assert web.get_by_role("heading", level=1).inner_text() == "Fant ikke siden"
     axe_check(web, "the 404 page")
+
+
+def test_reassess_shows_what_changed(web: Any, live_server: Any, axe_check: Any, seed: Any) -> None:
+    rid = seed(fx.wise_cleaning_part_iii())  # made by hand with another rule-base version
+    web.goto(live_server(f"/vurdering/{rid}"))
+    web.get_by_role("button", name="Vurder på nytt med gjeldende regler").click()
+    web.wait_for_url(re.compile(r"#changes$"))
+    expect(web.get_by_role("heading", name="Vurdert på nytt med gjeldende regler")).to_be_visible()
+    axe_check(web, "the result page after re-assessing")
+    web.reload()
+    expect(web.locator("#changes")).to_have_count(0)  # said once
