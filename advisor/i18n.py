@@ -1,9 +1,11 @@
 """Languages: bokmål (``nb``, the default) and English (``en``) with Flask-Babel.
 
 The locale is chosen, in this order, from ``?lang=`` (remembered in the session for pages),
-the session, a ``lang`` cookie, then the browser's Accept-Language (``no``, ``nn``, ``nb-NO``,
-``nn-NO`` count as bokmål). Outside a request (CLI, background jobs) it is ``nb``; use
-``flask_babel.force_locale("en")`` there.
+the session, a ``lang`` cookie, then bokmål. Pages are bokmål by default whatever the browser
+says (many Norwegian officials run English-language browsers); English is a choice made with
+the language switch. The JSON API (``/api/``) is stateless and honours Accept-Language (``no``,
+``nn``, ``nb-NO``, ``nn-NO`` count as bokmål). Outside a request (CLI, background jobs) it is
+``nb``; use ``flask_babel.force_locale("en")`` there.
 
 Jinja globals: ``get_locale()`` (``<html lang="{{ get_locale() }}">``), ``current_language()``
 (``"nb"``/``"en"``) and ``language_links()`` (the language switch, plain links: works without
@@ -49,10 +51,11 @@ def select_locale() -> str:
         language = normalize(remembered)
         if language:
             return language
-    for value, _quality in request.accept_languages:  # best first
-        language = normalize(value)
-        if language:
-            return language
+    if request.path.startswith("/api/"):
+        for value, _quality in request.accept_languages:  # best first
+            language = normalize(value)
+            if language:
+                return language
     return DEFAULT_LANGUAGE
 
 
