@@ -219,6 +219,14 @@ class Assessor:
             if deciding:
                 why = self._joined([self._rules[r.id].rule.explain for r in deciding])
                 basis = [c for r in deciding for c in r.legal_basis]
+                candidates = [
+                    r for r in period.rules if r.kind == "route" and r.code == code and r.available
+                ]
+                if not opening and candidates:
+                    # A closing rule says why in the law's words; add which condition of the
+                    # route failed, with the case's own values (threshold vs. value).
+                    failed, _ = self._why_not(entry.title, candidates, facts, period)
+                    why = self._joined([why, failed])
             else:
                 candidates = [
                     r for r in period.rules if r.kind == "route" and r.code == code and r.available

@@ -38,6 +38,10 @@ PHRASES = {
         "not_given": "ikke oppgitt",
         "yes": "ja",
         "no": "nei",
+        "all": "alle disse:",
+        "any": "minst én av:",
+        "not": "ikke dette:",
+        "always": "alltid",
     },
     "en": {
         "eq": "{fact} is {value}",
@@ -58,6 +62,10 @@ PHRASES = {
         "not_given": "not given",
         "yes": "yes",
         "no": "no",
+        "all": "all of these:",
+        "any": "at least one of:",
+        "not": "not this:",
+        "always": "always",
     },
 }
 
@@ -145,10 +153,43 @@ class Wording:
         words = PHRASES[lang]
         if fact not in facts or (fact == "cpv_num" and not facts.get("cpv_given")):
             return words["eq"].format(fact=self.fact(fact, lang), value=words["not_given"])
-        return words["eq"].format(fact=self.fact(fact, lang), value=self.value(fact, facts[fact], lang))
+        return words["eq"].format(
+            fact=self.fact(fact, lang), value=self.value(fact, facts[fact], lang)
+        )
+
+    def tree(
+        self, node: conditions.Node, lang: str, params: dict[str, ParamValue] | None = None
+    ) -> dict[str, Any]:
+        """A condition as written, in words: ``{"text": ...}`` for a comparison, or
+        ``{"text": "alle disse:" | "minst én av:" | "ikke dette:", "parts": [...]}``."""
+        words = PHRASES[lang]
+        params = params or {}
+        if isinstance(node, conditions.Leaf):
+            return {"text": self.condition(node, params, lang)}
+        if isinstance(node, conditions.Not):
+            return {"text": words["not"], "parts": [self.tree(node.item, lang, params)]}
+        if not node.items:
+            return {"text": words["always"]}
+        if len(node.items) == 1:
+            return self.tree(node.items[0], lang, params)
+        key = "all" if isinstance(node, conditions.All) else "any"
+        return {"text": words[key], "parts": [self.tree(item, lang, params) for item in node.items]}
+
+    def sentence(
+        self, node: conditions.Node, lang: str, params: dict[str, ParamValue] | None = None
+    ) -> str:
+        """The same on one line: ``alle disse: (a; b; minst én av: (c; d))``."""
+        return flatten(self.tree(node, lang, params))
 
     def both(self, build: Any) -> LocalText:
         return LocalText(nb=build("nb"), en=build("en"))
+
+
+def flatten(tree: dict[str, Any]) -> str:
+    """A worded condition tree (``Wording.tree``) on one line."""
+    if "parts" not in tree:
+        return tree["text"]
+    return f"{tree['text']} (" + "; ".join(flatten(item) for item in tree["parts"]) + ")"
 
 
 def capitalise(text: str) -> str:

@@ -58,7 +58,9 @@ class Result:
         return cls(
             regime=str(outcome.derived.get("regime", "undetermined")),
             routes=frozenset(opened - closed),
-            obligations=frozenset(r.code for r in fired if r.kind == "obligation" and r.code in catalog),
+            obligations=frozenset(
+                r.code for r in fired if r.kind == "obligation" and r.code in catalog
+            ),
         )
 
     @classmethod
@@ -170,15 +172,13 @@ def _database_missing(url: str) -> str | None:
     from sqlalchemy.engine import make_url
 
     parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        if not Path(parsed.database).is_file():
-            return f"no database file {parsed.database}"
+    on_disk = parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
+    if on_disk and not Path(parsed.database).is_file():
+        return f"no database file {parsed.database}"
     return None
 
 
-def impact(
-    old_rules: RuleBase, new_rules: RuleBase, database_url: str | None = None
-) -> Report:
+def impact(old_rules: RuleBase, new_rules: RuleBase, database_url: str | None = None) -> Report:
     from advisor.store import safe_url
 
     old, new = Assessor(old_rules), Assessor(new_rules)

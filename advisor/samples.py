@@ -45,7 +45,9 @@ class CaseSampler:
         codes: set[int] = set()
         for ranges in rulebase.tables.values():
             for (low, high), exclusions in ranges:
-                codes.update({low, high, (low + high) // 2, max(low - 1, 0), min(high + 1, 99999999)})
+                codes.update(
+                    {low, high, (low + high) // 2, max(low - 1, 0), min(high + 1, 99999999)}
+                )
                 for a, b in exclusions:
                     codes.update({a, b})
         self.cpv_codes = sorted(code for code in codes if 0 < code <= 99999999)
@@ -106,7 +108,9 @@ class CaseSampler:
                 data[name] = rng.choice(list(kind)).value
             elif annotation is bool:
                 data[name] = rng.random() < 0.5
-            elif name == "duration_months" or int in typing.get_args(annotation) or annotation is int:
+            elif (
+                name == "duration_months" or int in typing.get_args(annotation) or annotation is int
+            ):
                 data[name] = rng.choice((0, 1, 6, 12, 24, 36, 48, 60, 120, rng.randint(0, 1200)))
         return Case.model_validate(data)
 

@@ -25,11 +25,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from advisor.assessor import Assessor  # noqa: E402
-from advisor.engine import run_plain  # noqa: E402
-from advisor.rulebase import load_rulebase  # noqa: E402
-from advisor.samples import CaseSampler  # noqa: E402
-from advisor.settings import REPO_ROOT  # noqa: E402
+from advisor.assessor import Assessor
+from advisor.engine import run_plain
+from advisor.rulebase import load_rulebase
+from advisor.samples import CaseSampler
+from advisor.settings import REPO_ROOT
 
 TARGET_RATIO = 3.0
 TARGET_MS = 1.0
@@ -88,7 +88,9 @@ def main() -> int:
                 plain_ms.append((clock() - start) * 1000)
         durable, plain = results
         if (durable.derived, durable.derived_by, durable.fired) != (
-            plain.derived, plain.derived_by, plain.fired
+            plain.derived,
+            plain.derived_by,
+            plain.fired,
         ):
             print(f"MISMATCH on case {index}: {facts}", file=sys.stderr)
             return 1
@@ -97,11 +99,17 @@ def main() -> int:
 
     d_med, p_med = statistics.median(durable_ms), statistics.median(plain_ms)
     d_p99, p_p99 = percentile(durable_ms, 0.99), percentile(plain_ms, 0.99)
-    active = statistics.mean(len(p.rules) + sum(len(c) for c in p.decisions.values()) for p in assessor.periods)
-    print(f"rule base: {rulebase.root} version {rulebase.version}, {len(assessor.periods)} periods, "
-          f"about {active:.0f} compiled rules per period")
-    print(f"cases: {len(work)} (seed {args.seed}), conclusions per case: median "
-          f"{statistics.median(rules_fired):.0f}, max {max(rules_fired)}; all results equal")
+    active = statistics.mean(
+        len(p.rules) + sum(len(c) for c in p.decisions.values()) for p in assessor.periods
+    )
+    print(
+        f"rule base: {rulebase.root} version {rulebase.version}, {len(assessor.periods)} periods, "
+        f"about {active:.0f} compiled rules per period"
+    )
+    print(
+        f"cases: {len(work)} (seed {args.seed}), conclusions per case: median "
+        f"{statistics.median(rules_fired):.0f}, max {max(rules_fired)}; all results equal"
+    )
     print(f"durable median: {d_med:.3f} ms")
     print(f"durable p99:    {d_p99:.3f} ms")
     print(f"plain median:   {p_med:.3f} ms")

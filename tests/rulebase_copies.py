@@ -35,7 +35,10 @@ def pristine_rules() -> Path:
     try:
         archive = subprocess.run(
             ["git", "archive", "--format=tar", "HEAD", "rules/no"],
-            cwd=REPO_ROOT, capture_output=True, check=True, timeout=30,
+            cwd=REPO_ROOT,
+            capture_output=True,
+            check=True,
+            timeout=30,
         ).stdout
     except (OSError, subprocess.SubprocessError) as exc:
         raise RuntimeError(f"rules/no is invalid and git has no copy:\n{problem}") from exc

@@ -8,6 +8,7 @@ path must equal on every rule-base test case and on thousands of random valid ca
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 import sys
 import threading
@@ -18,6 +19,7 @@ import durable_rules_engine
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rulebase_copies import pristine_rules
 
 from advisor.assessor import Assessor, LawDateOutOfRange
 from advisor.case import Case
@@ -26,7 +28,6 @@ from advisor.rulebase import load_rulebase
 from advisor.rulebase.loader import RuleBase
 from advisor.rulebase.testing import case_of
 from advisor.samples import CaseSampler
-from rulebase_copies import pristine_rules
 
 RANDOM_CASES = 2500
 
@@ -106,7 +107,9 @@ def test_durable_equals_plain_on_random_cases(assessor: Assessor, sampler: CaseS
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(rng=st.randoms(use_true_random=False))
-def test_durable_equals_plain_property(assessor: Assessor, sampler: CaseSampler, rng: random.Random) -> None:
+def test_durable_equals_plain_property(
+    assessor: Assessor, sampler: CaseSampler, rng: random.Random
+) -> None:
     case = sampler.case(rng)
     durable, plain = both(assessor, case)
     assert durable == plain
@@ -173,7 +176,7 @@ def test_no_session_state_survives_3000_evaluations(fresh: Assessor, sampler: Ca
     assert next(engine._sids) == 3000  # every evaluation had its own session
     assert engine._host is not None
     for name in engine._names.values():
-        for sid in sids[:: 7] + sids[-20:]:
+        for sid in sids[::7] + sids[-20:]:
             with pytest.raises(durable_rules_engine.error):
                 engine._host.get_state(name, sid)  # 309: no such state
     # more than the 1 024 live states a ruleset can hold ran, and the next one is still right
@@ -200,8 +203,12 @@ def test_an_evaluation_that_fails_leaves_no_state(
     broken = Assessor(rulebase)
     try:
         wise = Case(
-            law_as_of=dt.date(2026, 3, 1), buyer_type="municipality", subject="services",
-            cpv="90910000", estimated_value_nok=3_600_000, target_supplier="wise",
+            law_as_of=dt.date(2026, 3, 1),
+            buyer_type="municipality",
+            subject="services",
+            cpv="90910000",
+            estimated_value_nok=3_600_000,
+            target_supplier="wise",
         )
         with pytest.raises(RuleActionError, match="boom in reserved_wise"):
             broken.assess(wise)
@@ -231,7 +238,9 @@ def test_an_action_error_is_raised_not_swallowed(
     broken = Assessor(rulebase)
     try:
         case = Case(
-            law_as_of=dt.date(2026, 3, 1), buyer_type="municipality", subject="services",
+            law_as_of=dt.date(2026, 3, 1),
+            buyer_type="municipality",
+            subject="services",
             estimated_value_nok=3_600_000,
         )
         with pytest.raises(RuleActionError, match=f"{factory} failed"):
@@ -284,7 +293,9 @@ def test_same_case_same_assessment(assessor: Assessor, sampler: CaseSampler) -> 
         )
 
 
-def test_plain_and_durable_assessments_are_identical(assessor: Assessor, sampler: CaseSampler) -> None:
+def test_plain_and_durable_assessments_are_identical(
+    assessor: Assessor, sampler: CaseSampler
+) -> None:
     for case in sampler.cases(100, seed=6):
         assert comparable(assessor.assess(case, "durable")) == comparable(
             assessor.assess(case, "plain")
@@ -294,18 +305,22 @@ def test_plain_and_durable_assessments_are_identical(assessor: Assessor, sampler
 def test_law_date_before_the_rule_base(assessor: Assessor) -> None:
     start = assessor.periods[0].start
     case = Case(
-        law_as_of=start - dt.timedelta(days=1), buyer_type="municipality", subject="goods",
+        law_as_of=start - dt.timedelta(days=1),
+        buyer_type="municipality",
+        subject="goods",
         estimated_value_nok=500_000,
     )
     for engine in ("durable", "plain"):
         with pytest.raises(LawDateOutOfRange, match=str(start)):
             assessor.assess(case, engine)
-    assert assessor.assess(case.model_copy(update={"law_as_of": start})).ruleset.period_from == start
+    assert (
+        assessor.assess(case.model_copy(update={"law_as_of": start})).ruleset.period_from == start
+    )
 
 
 def test_every_date_finds_exactly_one_period(assessor: Assessor) -> None:
     periods = assessor.periods
-    for before, after in zip(periods, periods[1:], strict=False):
+    for before, after in itertools.pairwise(periods):
         assert before.end == after.start - dt.timedelta(days=1)
         assert assessor.period_for(before.end) is before
         assert assessor.period_for(after.start) is after
@@ -316,8 +331,12 @@ def test_every_date_finds_exactly_one_period(assessor: Assessor) -> None:
 def test_run_plain_is_the_reference_for_a_known_case(assessor: Assessor) -> None:
     """A hand-checked anchor: the reference itself must be right, not only equal."""
     case = Case(
-        law_as_of=dt.date(2026, 3, 1), buyer_type="municipality", subject="services",
-        cpv="85312000", estimated_value_nok=9_000_000, target_supplier="ideell",
+        law_as_of=dt.date(2026, 3, 1),
+        buyer_type="municipality",
+        subject="services",
+        cpv="85312000",
+        estimated_value_nok=9_000_000,
+        target_supplier="ideell",
     )
     period = assessor.period_for(case.law_as_of)
     outcome = run_plain(period, case.facts(), assessor.rulebase.tables)

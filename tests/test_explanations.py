@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
+from rulebase_copies import pristine_rules
 
 from advisor.assessment import Assessment
 from advisor.assessor import Assessor
@@ -17,7 +18,6 @@ from advisor.explain import format_day, money
 from advisor.rulebase import load_rulebase
 from advisor.rulebase.compiler import ParamValue, parameter_value
 from advisor.samples import CaseSampler
-from rulebase_copies import pristine_rules
 
 DATE = dt.date(2026, 3, 1)
 THRESHOLD = "eos_threshold_special"
@@ -43,8 +43,13 @@ def threshold(assessor: Assessor, date: dt.date = DATE) -> ParamValue:
 
 def health_case(value: int, date: dt.date = DATE, **extra: object) -> Case:
     return Case(
-        law_as_of=date, buyer_type="municipality", subject="services", cpv="85312000",
-        estimated_value_nok=value, target_supplier="ideell", **extra,
+        law_as_of=date,
+        buyer_type="municipality",
+        subject="services",
+        cpv="85312000",
+        estimated_value_nok=value,
+        target_supplier="ideell",
+        **extra,
     )
 
 
@@ -72,7 +77,7 @@ def test_closed_reserved_ideell_names_the_threshold_and_the_value(
     assert "NOK 7,800,000" in en and "In your case the estimated value is NOK 5,000,000." in en
     # the legal basis of the route and of the threshold that decided it
     cited = [c.text for c in route.legal_basis]
-    assert "FOA § 30-2a" in cited
+    assert any(c.startswith("FOA § 30-2a") for c in cited)
     assert all(c.url and c.url.startswith("https://lovdata.no/") for c in route.legal_basis)
 
 
@@ -110,7 +115,10 @@ def test_the_trail_of_a_threshold_case_above_it(assessor: Assessor) -> None:
     assert above.regime.code == "part_iv"
     entry = next(e for e in above.trail if e.rule == above.regime.rule)
     param = next(p for p in entry.parameters if p.name == THRESHOLD)
-    assert (param.value, param.valid_from) == (threshold(assessor).value, threshold(assessor).valid_from)
+    assert (param.value, param.valid_from) == (
+        threshold(assessor).value,
+        threshold(assessor).valid_from,
+    )
 
 
 def test_derived_facts_show_what_derived_them_and_the_chain_is_in_order(below: Assessment) -> None:
@@ -154,7 +162,7 @@ def test_a_route_whose_rule_starts_later_says_from_when(assessor: Assessor) -> N
     assert f"fra {format_day(first, 'nb')}" in route.why.nb
     assert format_day(before, "nb") in route.why.nb
     assert f"from {format_day(first, 'en')}" in route.why.en
-    assert "FOA § 30-2a" in [c.text for c in route.legal_basis]
+    assert any(c.text.startswith("FOA § 30-2a") for c in route.legal_basis)
 
 
 def test_every_explanation_is_whole_text_in_both_languages(assessor: Assessor) -> None:

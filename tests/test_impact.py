@@ -10,17 +10,17 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from rulebase_copies import copy_rules
 from sqlalchemy.orm import Session
 
 from advisor.assessor import Assessor
 from advisor.case import Case
 from advisor.cli import main as cli
 from advisor.impact import Result, compare, impact, render
-from advisor.samples import CaseSampler
 from advisor.rulebase import load_rulebase
 from advisor.rulebase.testing import case_of
+from advisor.samples import CaseSampler
 from advisor.store import make_engine, save_assessment
-from rulebase_copies import copy_rules
 
 PARAMETER = "eos_threshold_special"
 NEW_VALUE = 9_500_000
@@ -37,7 +37,9 @@ def raise_threshold(root: Path) -> int:
         current = max(day for day in values if day <= DATE)
         entry = values[current]
         old = entry["value"] if isinstance(entry, dict) else entry
-        values[current] = NEW_VALUE if not isinstance(entry, dict) else {**entry, "value": NEW_VALUE}
+        values[current] = (
+            NEW_VALUE if not isinstance(entry, dict) else {**entry, "value": NEW_VALUE}
+        )
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
         return int(old)
     raise AssertionError(f"no parameter {PARAMETER}")
@@ -54,8 +56,13 @@ def versions(tmp_path: Path) -> tuple[Path, Path, int]:
 
 def health(value: int, title: str) -> Case:
     return Case(
-        law_as_of=DATE, title=title, buyer_type="municipality", subject="services",
-        service_type="health_social", estimated_value_nok=value, target_supplier="ideell",
+        law_as_of=DATE,
+        title=title,
+        buyer_type="municipality",
+        subject="services",
+        service_type="health_social",
+        estimated_value_nok=value,
+        target_supplier="ideell",
     )
 
 
@@ -69,8 +76,11 @@ def saved(database_url: str, versions: tuple[Path, Path, int]) -> Iterator[dict[
         "affected": health(threshold + 100_000, "Dagaktivitet over dagens terskel"),
         "also_affected": health(threshold, "Dagaktivitet nøyaktig på terskelen"),
         "unaffected": Case(
-            law_as_of=DATE, title="Kontorrekvisita", buyer_type="municipality",
-            subject="goods", estimated_value_nok=50_000,
+            law_as_of=DATE,
+            title="Kontorrekvisita",
+            buyer_type="municipality",
+            subject="goods",
+            estimated_value_nok=50_000,
         ),
         "above_both": health(NEW_VALUE + 1, "Dagaktivitet over begge tersklene"),
     }
@@ -139,7 +149,9 @@ def test_changed_threshold_lists_exactly_the_affected_test_cases(
         assert change.regime is None or "part_iv" in change.regime or "part_ii" in change.regime
 
 
-def test_same_rules_no_changes(versions: tuple[Path, Path, int], saved: dict[str, str], database_url: str) -> None:
+def test_same_rules_no_changes(
+    versions: tuple[Path, Path, int], saved: dict[str, str], database_url: str
+) -> None:
     old, _, _ = versions
     report = impact(load_rulebase(old), load_rulebase(old), database_url)
     assert report.changes == []
@@ -154,7 +166,8 @@ def test_cli_table_and_json(
     old, new, _ = versions
     runner = CliRunner()
     result = runner.invoke(
-        cli, ["rules", "impact", str(old), str(new), "--database", database_url],
+        cli,
+        ["rules", "impact", str(old), str(new), "--database", database_url],
         catch_exceptions=False,
     )
     assert result.exit_code == 0, result.output
@@ -167,7 +180,8 @@ def test_cli_table_and_json(
     assert "Dagaktivitet over begge tersklene" not in text
 
     result = runner.invoke(
-        cli, ["rules", "impact", str(old), str(new), "--database", database_url, "--json"],
+        cli,
+        ["rules", "impact", str(old), str(new), "--database", database_url, "--json"],
         catch_exceptions=False,
     )
     assert result.exit_code == 0
@@ -188,7 +202,8 @@ def test_cli_new_dir_defaults_to_the_current_rules(
     _, new, _ = versions
     monkeypatch.setenv("RULES_DIR", str(new))
     result = CliRunner().invoke(
-        cli, ["rules", "impact", str(new), "--database", f"sqlite:///{tmp_path / 'none.db'}"],
+        cli,
+        ["rules", "impact", str(new), "--database", f"sqlite:///{tmp_path / 'none.db'}"],
         catch_exceptions=False,
     )
     assert result.exit_code == 0, result.output
@@ -197,15 +212,21 @@ def test_cli_new_dir_defaults_to_the_current_rules(
     assert not (tmp_path / "none.db").exists()  # reading never creates a database
 
 
-def test_a_law_date_only_one_version_covers(tmp_path: Path, versions: tuple[Path, Path, int]) -> None:
+def test_a_law_date_only_one_version_covers(
+    tmp_path: Path, versions: tuple[Path, Path, int]
+) -> None:
     old_dir, _, _ = versions
     later = copy_rules(tmp_path / "later")
     ruleset = yaml.safe_load((later / "ruleset.yaml").read_text(encoding="utf-8"))
     start = min(period["from"] for period in ruleset["law_periods"])
     old, new = Assessor(load_rulebase(old_dir)), Assessor(load_rulebase(old_dir))
     try:
-        case = Case(law_as_of=start - dt.timedelta(days=1), buyer_type="state", subject="goods",
-                    estimated_value_nok=1)
+        case = Case(
+            law_as_of=start - dt.timedelta(days=1),
+            buyer_type="state",
+            subject="goods",
+            estimated_value_nok=1,
+        )
         assert compare(old, new, case, "test", "x", "x") is None  # neither covers it
     finally:
         old.close()

@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
+from rulebase_copies import RULES, copy_rules, pristine_rules
 
 from advisor.cli import main as cli
 from advisor.rulebase import RuleBaseInvalid, load_rulebase
-from rulebase_copies import RULES, copy_rules, pristine_rules
 
 # A valid rule to start from; tests replace one line of it.
 GOOD_RULE = """\
@@ -122,7 +122,9 @@ def test_yaml_syntax_error_in_a_parameter_file(rules: Path) -> None:
 
 
 def test_duplicate_yaml_key(rules: Path) -> None:
-    path = write_rule(rules, with_line("  status: approved\n", "  status: approved\n  status: draft\n"))
+    path = write_rule(
+        rules, with_line("  status: approved\n", "  status: approved\n  status: draft\n")
+    )
     assert invalid(rules) == [f"{where(path, 'status: draft')}duplicate key 'status'"]
 
 
@@ -133,7 +135,9 @@ def test_unknown_key_in_a_rule(rules: Path) -> None:
 
 
 def test_unknown_key_in_then(rules: Path) -> None:
-    path = write_rule(rules, with_line("{route: reserved_wise}", "{route: reserved_wise, availble: false}"))
+    path = write_rule(
+        rules, with_line("{route: reserved_wise}", "{route: reserved_wise, availble: false}")
+    )
     assert f"{where(path, 'availble')}unknown key 'availble'" in invalid(rules)
 
 
@@ -145,24 +149,35 @@ def test_wrong_status(rules: Path) -> None:
 
 
 def test_wrong_date(rules: Path) -> None:
-    path = write_rule(rules, with_line("  status: approved\n", "  status: approved\n  valid_from: notadate\n"))
+    path = write_rule(
+        rules, with_line("  status: approved\n", "  status: approved\n  valid_from: notadate\n")
+    )
     (message,) = invalid(rules)
-    assert message.startswith(f"{where(path, 'notadate')}'valid_from': Input should be a valid date")
+    assert message.startswith(
+        f"{where(path, 'notadate')}'valid_from': Input should be a valid date"
+    )
 
 
 def test_wrong_type_of_list(rules: Path) -> None:
     path = write_rule(rules, with_line('legal_basis: ["FOA § 8-8"]', "legal_basis: FOA § 8-8"))
     (message,) = invalid(rules)
-    assert message.startswith(f"{where(path, 'FOA § 8-8')}'legal_basis': Input should be a valid list")
+    assert message.startswith(
+        f"{where(path, 'FOA § 8-8')}'legal_basis': Input should be a valid list"
+    )
 
 
 def test_rule_missing_a_language(rules: Path) -> None:
-    path = write_rule(rules, with_line("explain: {nb: Forklaring., en: Explanation.}", "explain: {nb: Forklaring.}"))
+    path = write_rule(
+        rules,
+        with_line("explain: {nb: Forklaring., en: Explanation.}", "explain: {nb: Forklaring.}"),
+    )
     assert invalid(rules) == [f"{where(path, '{nb: Forklaring.}')}missing required key 'en'"]
 
 
 def test_rule_with_an_empty_language(rules: Path) -> None:
-    path = write_rule(rules, with_line("{nb: Prøveregel, en: Probe rule}", '{nb: Prøveregel, en: ""}'))
+    path = write_rule(
+        rules, with_line("{nb: Prøveregel, en: Probe rule}", '{nb: Prøveregel, en: ""}')
+    )
     assert f"{where(path, '{nb: Prøveregel')}give the text in both nb and en" in invalid(rules)
 
 
@@ -172,7 +187,9 @@ def test_a_rule_file_must_be_a_list(rules: Path) -> None:
 
 
 def test_then_needs_exactly_one_conclusion(rules: Path) -> None:
-    path = write_rule(rules, with_line("{route: reserved_wise}", "{route: reserved_wise, warning: draft_rule}"))
+    path = write_rule(
+        rules, with_line("{route: reserved_wise}", "{route: reserved_wise, warning: draft_rule}")
+    )
     (message,) = invalid(rules)
     assert message.startswith(where(path, "{route: reserved_wise, warning"))
     assert "exactly one of route, obligation or warning" in message
@@ -190,7 +207,9 @@ def test_unknown_comparison(rules: Path) -> None:
 
 def test_unknown_fact_with_did_you_mean(rules: Path) -> None:
     path = write_rule(rules, with_line("- regime: part_ii", "- regim: part_ii"))
-    assert invalid(rules) == [f"{where(path, 'regim:')}unknown fact 'regim' (did you mean 'regime'?)"]
+    assert invalid(rules) == [
+        f"{where(path, 'regim:')}unknown fact 'regim' (did you mean 'regime'?)"
+    ]
 
 
 def test_unknown_fact_in_a_comparison_points_at_the_fact(rules: Path) -> None:
@@ -205,16 +224,20 @@ def test_unknown_fact_in_a_comparison_points_at_the_fact(rules: Path) -> None:
 def test_unknown_parameter_with_did_you_mean(rules: Path) -> None:
     path = write_rule(rules, with_line("$national_threshold", "$nationl_threshold"))
     assert invalid(rules) == [
-        f"{where(path, '$nationl_threshold')}unknown parameter 'nationl_threshold' "
-        "(did you mean 'national_threshold'?)"
+        (
+            f"{where(path, '$nationl_threshold')}unknown parameter 'nationl_threshold' "
+            "(did you mean 'national_threshold'?)"
+        )
     ]
 
 
 def test_unknown_route_code(rules: Path) -> None:
     path = write_rule(rules, with_line("{route: reserved_wise}", "{route: reserved_wize}"))
     assert invalid(rules) == [
-        f"{where(path, 'reserved_wize}')}unknown route 'reserved_wize' "
-        "(did you mean 'reserved_wise'?) (add it to catalog.yaml)"
+        (
+            f"{where(path, 'reserved_wize}')}unknown route 'reserved_wize' "
+            "(did you mean 'reserved_wise'?) (add it to catalog.yaml)"
+        )
     ]
 
 
@@ -228,8 +251,10 @@ def test_unknown_obligation_code(rules: Path) -> None:
 def test_unknown_source_id(rules: Path) -> None:
     path = write_rule(rules, with_line("[nfd_reserverte_kontrakter]", "[nfd_reserverte_kontrakt]"))
     assert invalid(rules) == [
-        f"{where(path, 'nfd_reserverte_kontrakt]')}unknown source document "
-        "'nfd_reserverte_kontrakt' (did you mean 'nfd_reserverte_kontrakter'?)"
+        (
+            f"{where(path, 'nfd_reserverte_kontrakt]')}unknown source document "
+            "'nfd_reserverte_kontrakt' (did you mean 'nfd_reserverte_kontrakter'?)"
+        )
     ]
 
 
@@ -280,13 +305,16 @@ def test_citation_in_the_wrong_form(rules: Path, citation: str) -> None:
 
 def test_citation_of_a_section_that_does_not_exist(rules: Path) -> None:
     path = write_rule(rules, with_line('["FOA § 8-8"]', '["FOA § 99-1"]'))
-    assert invalid(rules) == [where(path, '"FOA § 99-1"') + f"FOA has no § 99-1 (citation 'FOA § 99-1')"]
+    assert invalid(rules) == [
+        where(path, '"FOA § 99-1"') + "FOA has no § 99-1 (citation 'FOA § 99-1')"
+    ]
 
 
 def test_citation_of_an_unknown_act(rules: Path) -> None:
     path = write_rule(rules, with_line('["FOA § 8-8"]', '["FAO § 8-8"]'))
     assert invalid(rules) == [
-        where(path, '"FAO § 8-8"') + f"unknown act 'FAO' in citation 'FAO § 8-8' (did you mean 'FOA'?)"
+        where(path, '"FAO § 8-8"')
+        + "unknown act 'FAO' in citation 'FAO § 8-8' (did you mean 'FOA'?)"
     ]
 
 
@@ -426,7 +454,22 @@ def test_derived_facts_that_depend_on_each_other(rules: Path) -> None:
 # ----------------------------------------------------------------------------------- never a crash
 
 Mutation = Callable[[Any, random.Random], Any]
-JUNK: list[Any] = [None, 0, -1, 3.5, True, "", "x", [], {}, [1, 2], {"a": 1}, "$", "$nope", "2017-13-45"]
+JUNK: list[Any] = [
+    None,
+    0,
+    -1,
+    3.5,
+    True,
+    "",
+    "x",
+    [],
+    {},
+    [1, 2],
+    {"a": 1},
+    "$",
+    "$nope",
+    "2017-13-45",
+]
 
 
 def _mutate(data: Any, rng: random.Random) -> Any:
@@ -461,7 +504,11 @@ def _mutate(data: Any, rng: random.Random) -> Any:
 def _targets(rules: Path) -> list[Path]:
     return sorted(
         path
-        for path in [*rules.glob("*.yaml"), *rules.glob("parameters/*.yaml"), *rules.glob("tests/*.yaml")]
+        for path in [
+            *rules.glob("*.yaml"),
+            *rules.glob("parameters/*.yaml"),
+            *rules.glob("tests/*.yaml"),
+        ]
     )
 
 
@@ -509,8 +556,12 @@ def _cli(*args: str) -> Any:
 
 def test_rules_check_prints_the_same_lines_and_exits_1(rules: Path) -> None:
     write_rule(rules, with_line("- regime: part_ii", "- regim: part_ii"))
-    (rules / "zz_second.yaml").write_text(with_line("id: zz.probe", "id: zz.other").replace(
-        "{route: reserved_wise}", "{route: reserved_wize}"), encoding="utf-8")
+    (rules / "zz_second.yaml").write_text(
+        with_line("id: zz.probe", "id: zz.other").replace(
+            "{route: reserved_wise}", "{route: reserved_wize}"
+        ),
+        encoding="utf-8",
+    )
     expected = invalid(rules)
     assert len(expected) == 2
     result = _cli("rules", "check", "--rules", str(rules))

@@ -37,5 +37,6 @@ def register_blueprints(app: Flask) -> None:
     from advisor.screening import views as screening  # plan screening at /plan
 
     app.register_blueprint(screening.bp)
-    # from advisor import explorer        # rules explorer
-    # app.register_blueprint(explorer.bp)
+    from advisor import explorer  # rules explorer at /regler (read-only)
+
+    app.register_blueprint(explorer.bp)
