@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from babel import dates as babel_dates
 from flask import (
     Blueprint,
     Response,
@@ -33,7 +34,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_date, format_decimal
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
@@ -50,6 +51,7 @@ bp = Blueprint("result", __name__)
 log = logging.getLogger(__name__)
 
 PDF_RATE_LIMIT = "20/minute"
+DATE_LOCALES = {"nb": "nb_NO", "en": "en_GB"}
 CHANGES_KEY = "result_changes"
 MAX_CHANGES = 20
 
@@ -188,7 +190,10 @@ def capfirst(value: str) -> str:
 
 
 def long_date(value: dt.date | None) -> str:
-    return format_date(value, "long") if value is not None else ""
+    """``1. mars 2026`` / ``1 March 2026`` (British English, as in the guidance PDF)."""
+    if value is None:
+        return ""
+    return babel_dates.format_date(value, "long", locale=DATE_LOCALES[current_language()])
 
 
 def edit_url(assessment_id: str) -> str | None:
