@@ -3,9 +3,24 @@
 // on the page, so they are translated server-side.
 (function () {
   "use strict";
+  // Without the asynchronous clipboard (plain http on an intranet): select the text and copy it
+  // the old way. The text stays selected, so the user can also press Ctrl+C.
+  function fallback(body) {
+    var range = document.createRange();
+    range.selectNodeContents(body);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    try {
+      return document.execCommand("copy");
+    } catch (error) {
+      return false;
+    }
+  }
+
   function init() {
     var root = document.querySelector("[data-copy-label]");
-    if (!root || !navigator.clipboard) { return; }
+    if (!root) { return; }
     var label = root.getAttribute("data-copy-label");
     var done = root.getAttribute("data-copied-label");
     var failed = root.getAttribute("data-copy-failed-label");
@@ -27,11 +42,17 @@
       status.className = "copy-status";
       status.setAttribute("role", "status");
       button.addEventListener("click", function () {
-        navigator.clipboard.writeText(body.innerText.trim()).then(function () {
-          status.textContent = done;
-        }, function () {
-          status.textContent = failed;
-        });
+        var text = body.innerText.trim();
+        status.textContent = "";
+        if (navigator.clipboard && window.isSecureContext) {
+          navigator.clipboard.writeText(text).then(function () {
+            status.textContent = done;
+          }, function () {
+            status.textContent = fallback(body) ? done : failed;
+          });
+        } else {
+          status.textContent = fallback(body) ? done : failed;
+        }
       });
       box.appendChild(button);
       box.appendChild(status);
