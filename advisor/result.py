@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
 from babel import dates as babel_dates
 from flask import (
     Blueprint,
@@ -460,10 +461,23 @@ def delete(assessment_id: str) -> Any:
     record = load_record(assessment_id)
     if request.method == "GET":
         return render_template("result/delete.html", record=record, title=record.title or "")
-    store.delete_assessment(record.id)
-    log.info("assessment deleted", extra={"id": record.id})
+    drafts = _delete_drafts(record.id)  # the wizard's saved answers behind it go too
+    store.delete_assessment(record.id)  # commits both
+    log.info("assessment deleted", extra={"id": record.id, "drafts": drafts})
     flash(_("The assessment has been deleted."), "success")
     return redirect(new_url(), code=303)
+
+
+def _delete_drafts(assessment_id: str) -> int:
+    """Delete the wizard drafts that finished as this assessment (not committed here)."""
+    try:
+        from advisor.wizard.drafts import Draft
+    except ImportError:  # pragma: no cover - the wizard is part of the app
+        return 0
+    result = store.get_session().execute(
+        sa.delete(Draft).where(Draft.assessment_id == assessment_id)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 @bp.post("/vurdering/<assessment_id>/vurder-pa-nytt")

@@ -193,6 +193,24 @@ def test_delete_asks_first_and_requires_csrf(
         assert get_assessment(rid) is None
 
 
+def test_delete_also_removes_the_wizard_draft_behind_it(
+    app: Flask, client: FlaskClient, csrf_token: Callable[[FlaskClient], str]
+) -> None:
+    drafts = pytest.importorskip("advisor.wizard.drafts")
+    rid = save(app, fx.wise_cleaning_part_iii())
+    with app.app_context():
+        draft = drafts.create_draft(answers={"title": "Renhold"})
+        draft.assessment_id = rid
+        drafts.save_draft(draft)
+        other = drafts.create_draft(answers={"title": "Annet"}).id
+        draft_id = draft.id
+    response = client.post(f"/vurdering/{rid}/slett", data={"csrf_token": csrf_token(client)})
+    assert response.status_code == 303
+    with app.app_context():
+        assert drafts.get_draft(draft_id) is None
+        assert drafts.get_draft(other) is not None
+
+
 def test_reassess_with_current_rules_shows_what_changed(
     app: Flask, client: FlaskClient, csrf_token: Callable[[FlaskClient], str]
 ) -> None:
