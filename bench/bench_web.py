@@ -187,8 +187,9 @@ def stop(process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
     """Graceful stop: SIGTERM to the server's own process group (master and workers), as
     systemd does; then SIGKILL to that group.
 
-    SIGTERM to the master alone was not enough with gunicorn 27.0.1 here: idle workers that had
-    never served a request stayed until ``graceful_timeout`` (30 s) and were then killed.
+    A worker still running gunicorn's ``post_fork`` hook has not installed its own signal
+    handlers yet, and ignores the master's SIGTERM until ``graceful_timeout`` (30 s); the group
+    signal reaches it directly.
     """
     if process.poll() is not None:
         return

@@ -100,8 +100,8 @@ def start(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], str]
 def stop(process: subprocess.Popen[bytes]) -> None:
     """SIGTERM to the server's own process group (as systemd does), then SIGKILL to it.
 
-    SIGTERM to the gunicorn 27.0.1 master alone can leave idle workers running until
-    ``graceful_timeout``; the group signal stops them at once.
+    A worker still in gunicorn's ``post_fork`` hook ignores the master's SIGTERM until
+    ``graceful_timeout``; the group signal reaches it directly.
     """
     if process.poll() is not None:
         return
