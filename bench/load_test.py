@@ -6,7 +6,8 @@ Starts gunicorn with gunicorn.conf.py (sync workers, preload) on a free 127.0.0.
 temporary instance folder and a migrated SQLite database, then runs ``--users`` threads (default
 32), each with its own ``requests`` session (cookies, CSRF tokens) and its own client address
 (``X-Forwarded-For``, trusted through ``TRUSTED_PROXIES=1`` as behind a reverse proxy), so the
-rate limits count per user as in production. Each user does ``--iterations`` (default 20) of:
+rate limits count per user as in production; every fourth user reads English. Each user does
+``--iterations`` (default 20) of:
 
 - the wizard, driven by its real HTML: GET the front page, start, then on every step fill the
   form it shows (field names read from the page; answers chosen per question from
@@ -156,7 +157,8 @@ class User:
         self.http = requests.Session()
         self.http.headers.update({
             "X-Forwarded-For": f"10.7.{number // 250}.{number % 250 + 1}",
-            "Accept-Language": "nb-NO,nb;q=0.9,en;q=0.5",
+            # every fourth user reads English (both catalogs, both PDF/API languages)
+            "Accept-Language": "en-GB,en;q=0.8" if number % 4 == 3 else "nb-NO,nb;q=0.9,en;q=0.5",
             "User-Agent": f"advisor-load-test/{number}",
         })
 
