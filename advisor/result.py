@@ -213,6 +213,13 @@ def edit_url(assessment_id: str) -> str | None:
     return None
 
 
+def rule_url(rule_id: str) -> str | None:
+    """The rule's page in the rules explorer, when the explorer is part of the app."""
+    if "explorer.show" not in current_app.view_functions:
+        return None
+    return url_for("explorer.show", rule_id=rule_id)
+
+
 def new_url() -> str:
     for endpoint in ("wizard.index", "wizard.start"):
         if endpoint in current_app.view_functions:
@@ -432,6 +439,7 @@ def show(assessment_id: str) -> str:
         changes=changes,
         change_labels=CHANGE_LABELS,
         t=text,
+        rule_url=rule_url,
         capfirst=capfirst,
         law=law,
         money=money,

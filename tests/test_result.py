@@ -126,6 +126,18 @@ def test_warnings_for_a_date_with_unverified_law(app: Flask, client: FlaskClient
     assert "The law for this date is not verified" in html_en
 
 
+def test_trail_shows_parameters_and_links_rules_to_the_explorer(
+    app: Flask, client: FlaskClient
+) -> None:
+    rid = save(app, fx.wise_cleaning_part_iii())
+    html = page(client, f"/vurdering/{rid}").replace("\xa0", " ")
+    assert (
+        "EØS-terskelverdien for andre oppdragsgiveres vare- og tjenestekjøp: kr 2 300 000" in html
+    )
+    if "explorer.show" in app.view_functions:
+        assert 'href="/regler/reserved_wise.part_iii"' in html
+
+
 def test_draft_rule_is_marked(app: Flask, client: FlaskClient) -> None:
     rid = save(app, fx.draft_unverified())
     html = page(client, f"/vurdering/{rid}?lang=en")
