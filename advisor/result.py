@@ -409,6 +409,17 @@ CHANGE_LABELS = {
 # ---------------------------------------------------------------------------- views
 
 
+#: A saved assessment is reached by its unguessable link: keep it out of caches and indexes.
+PRIVATE_HEADERS = {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex, nofollow"}
+
+
+@bp.after_request
+def _private(response: Response) -> Response:
+    for name, value in PRIVATE_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
 @bp.get("/vurdering/<assessment_id>")
 def show(assessment_id: str) -> str:
     record, assessment = load(assessment_id)
@@ -460,7 +471,6 @@ def guidance_pdf(assessment_id: str) -> Response:
     name = "veiledning" if lang == "nb" else "guidance"
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}-{record.id}.pdf"'
-    response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -489,6 +499,7 @@ def _delete_drafts(assessment_id: str) -> int:
 
 
 @bp.post("/vurdering/<assessment_id>/vurder-pa-nytt")
+@limiter.limit("30/minute")
 def reassess(assessment_id: str) -> Any:
     record, old = load(assessment_id)
     state = current_state()

@@ -71,6 +71,15 @@ def test_page_shows_regime_routes_obligations_and_legal_basis(
     assert f"/vurdering/{rid}/veiledning.pdf?lang=en" in html
 
 
+def test_saved_assessments_stay_out_of_caches_and_search_engines(
+    app: Flask, client: FlaskClient
+) -> None:
+    rid = save(app, fx.wise_cleaning_part_iii())
+    response = client.get(f"/vurdering/{rid}")
+    assert "no-store" in response.headers["Cache-Control"]
+    assert "noindex" in response.headers["X-Robots-Tag"]
+
+
 def test_open_routes_come_before_closed_and_in_rank_order(app: Flask, client: FlaskClient) -> None:
     rid = save(app, fx.wise_cleaning_part_iii())
     html = page(client, f"/vurdering/{rid}")
