@@ -141,7 +141,7 @@ def _read(
         if amount < MIN_AMOUNT:  # "2,4" meant as millions would silently become 2 kroner
             raise _Invalid(
                 _(
-                    'The value is very low. Enter the whole amount in kroner, for example '
+                    "The value is very low. Enter the whole amount in kroner, for example "
                     '"2 400 000" or "2,4 mill.".'
                 )
             )
