@@ -73,6 +73,8 @@ class Obligation(BaseModel):
     title: LocalText
     legal_basis: list[Citation] = []
     why: LocalText | None = None
+    steps: list[LocalText] = []
+    texts: dict[str, LocalText] = {}
     rules: list[str] = []
     draft: bool = False
 
@@ -204,6 +206,8 @@ class Assessment(BaseModel):
                     "legal_basis": cites(item.legal_basis),
                     "links": links(item.legal_basis),
                     "why": item.why.get(lang) if item.why else None,
+                    "steps": [step.get(lang) for step in item.steps],
+                    "texts": {key: text.get(lang) for key, text in item.texts.items()},
                     "rules": item.rules,
                     "draft": item.draft,
                 }

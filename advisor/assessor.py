@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from advisor.assessment import (
@@ -22,10 +23,12 @@ from advisor.assessment import (
 )
 from advisor.case import Answer, Case
 from advisor.engine import DurableEngine, Outcome, run_plain
-from advisor.explain import EXTRA_FACT_LABELS, Wording, capitalise, format_day
+from advisor.explain import EXTRA_FACT_LABELS, Wording, capitalise, format_day, money
 from advisor.rulebase import citations, conditions
-from advisor.rulebase.compiler import CompiledRule, Period, compile_periods
+from advisor.rulebase.compiler import CompiledRule, Period, compile_periods, parameter_value
 from advisor.rulebase.loader import RuleBase
+
+PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 
 
 class LawDateOutOfRange(ValueError):
@@ -175,6 +178,14 @@ class Assessor:
             warnings.insert(0, warning)
 
         trail = [self._trail(rule, all_facts, outcome, period) for rule in used]
+        fill = self._parameter_filler(period)
+        regime.why = fill(regime.why)
+        for item in [*routes, *obligations]:
+            item.why = fill(item.why)
+            item.steps = [fill(step) for step in item.steps]
+            item.texts = {kind: fill(text) for kind, text in item.texts.items()}
+        for warning in warnings:
+            warning.message = fill(warning.message)
         return Assessment(
             case=case,
             ruleset=RulesetInfo(
@@ -192,6 +203,29 @@ class Assessor:
             warnings=warnings,
             trail=trail,
         )
+
+    def _parameter_filler(self, period: Period) -> Any:
+        """Texts may name a parameter in braces (``{small_lots_goods_services}``); it is
+        replaced by the parameter's value on the period's date, formatted per language."""
+        rb = self.rulebase
+
+        def value(name: str, lang: str) -> str | None:
+            parameter = rb.parameters.get(name)
+            bound = parameter_value(parameter, name, period.start) if parameter else None
+            if bound is None:
+                return None
+            return money(bound.value, lang) if parameter.unit == "NOK" else str(bound.value)
+
+        def fill(text: LocalText | None) -> LocalText | None:
+            if text is None or "{" not in text.nb + text.en:
+                return text
+
+            def one(lang: str, raw: str) -> str:
+                return PLACEHOLDER.sub(lambda m: value(m.group(1), lang) or m.group(0), raw)
+
+            return LocalText(nb=one("nb", text.nb), en=one("en", text.en))
+
+        return fill
 
     def _case_explain(self, case: CompiledRule | None) -> LocalText | None:
         if case is None:
@@ -406,6 +440,10 @@ class Assessor:
                     title=entry.title,
                     legal_basis=self._cite([c for r in rules for c in r.legal_basis]),
                     why=self._joined([self._rules[r.id].rule.explain for r in rules]),
+                    steps=[step for r in rules for step in self._rules[r.id].rule.steps],
+                    texts={
+                        kind: text for r in rules for kind, text in self._rules[r.id].rule.texts.items()
+                    },
                     rules=[r.id for r in rules],
                     draft=any(r.draft for r in rules),
                 )

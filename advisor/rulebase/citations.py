@@ -37,8 +37,20 @@ def problem(text: str, rulebase: Any) -> str | None:
 
         return f"unknown act '{act}' in citation '{text}'{did_you_mean(act, rulebase.sources.acts)}"
     section = parts["section"]
-    if act == "FOA" and section and rulebase.foa_sections and section not in rulebase.foa_sections:
+    if act != "FOA":
+        return None
+    if section and rulebase.foa_sections and section not in rulebase.foa_sections:
         return f"FOA has no § {section} (citation '{text}')"
+    paragraph = parts["paragraph"]
+    count = rulebase.foa_paragraphs.get(section or "")
+    if paragraph and count is not None:
+        if count == 0:
+            return f"FOA § {section} has no numbered paragraphs; cite it without '({paragraph})'"
+        if int(paragraph) > count:
+            return f"FOA § {section} has {count} paragraphs; there is no ({paragraph})"
+    annex = parts["annex"]
+    if annex and rulebase.foa_annexes and annex not in rulebase.foa_annexes:
+        return f"FOA has no vedlegg {annex} (citation '{text}')"
     return None
 
 

@@ -83,6 +83,8 @@ class RuleBase:
     tables: dict[str, conditions.Ranges]
     tests: list[LoadedTest]
     foa_sections: dict[str, str] = field(default_factory=dict)
+    foa_paragraphs: dict[str, int] = field(default_factory=dict)
+    foa_annexes: dict[str, str] = field(default_factory=dict)
     git_describe: str | None = None
     questions: Any = None
     questions_located: Located | None = None
@@ -312,13 +314,20 @@ def load_rulebase(root: Path | str) -> RuleBase:
                 errors.extend(exc.errors)
 
     foa_sections: dict[str, str] = {}
+    foa_paragraphs: dict[str, int] = {}
+    foa_annexes: dict[str, str] = {}
     sections_file = root / "data" / "foa-sections.yaml"
     if sections_file.is_file():
         loaded = read(sections_file)
         if loaded and isinstance(loaded[0], dict):
-            raw_sections = loaded[0].get("sections", loaded[0])
-            if isinstance(raw_sections, dict):
-                foa_sections = {str(k): str(v) for k, v in raw_sections.items()}
+            raw = loaded[0]
+            sections = raw.get("sections", raw)
+            if isinstance(sections, dict):
+                foa_sections = {str(k): str(v) for k, v in sections.items()}
+            if isinstance(raw.get("paragraphs"), dict):
+                foa_paragraphs = {str(k): int(v) for k, v in raw["paragraphs"].items()}
+            if isinstance(raw.get("annexes"), dict):
+                foa_annexes = {str(k): str(v) for k, v in raw["annexes"].items()}
 
     questions = None
     questions_located = None
@@ -345,6 +354,8 @@ def load_rulebase(root: Path | str) -> RuleBase:
         tables=tables,
         tests=tests,
         foa_sections=foa_sections,
+        foa_paragraphs=foa_paragraphs,
+        foa_annexes=foa_annexes,
         git_describe=git_describe(root),
         questions=questions,
         questions_located=questions_located,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
@@ -14,6 +15,7 @@ from advisor.rulebase.loader import RuleBase
 from advisor.rulebase.schema import Status
 from advisor.rulebase.yamlsrc import Located, SourceError
 
+PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")  # a parameter named in a text
 NORMALISED_FACTS = {"cpv_num": "number", "cpv_given": "bool"}
 
 
@@ -207,6 +209,16 @@ def validate(rulebase: RuleBase) -> list[SourceError]:
                 errors.append(
                     loaded.located.error((*base, field_name), "give the text in both nb and en")
                 )
+        texts = [((*base, "explain"), rule.explain)]
+        texts += [((*base, "steps", i), step) for i, step in enumerate(rule.steps)]
+        texts += [((*base, "texts", kind), text) for kind, text in rule.texts.items()]
+        for path, text in texts:
+            for name in PLACEHOLDER.findall(text.nb + " " + text.en):
+                if name not in rulebase.parameters:
+                    hint = conditions.did_you_mean(name, rulebase.parameters)
+                    errors.append(
+                        loaded.located.error(path, f"unknown parameter '{{{name}}}' in text{hint}")
+                    )
 
     for name, parameter in rulebase.parameters.items():
         located, _ = rulebase.parameter_files[name]
