@@ -278,8 +278,8 @@ def answer_rows(case: Case) -> list[AnswerRow]:
             default = field.get_default(call_default_factory=False)
             if value == default or value is None:
                 continue
-        elif value is None and name not in ("law_as_of",):
-            continue
+        elif value is None and not (name == "service_type" and case.subject.value == "services"):
+            continue  # optional answers left out; an unknown service type is worth showing
         rows.append(AnswerRow(name=name, label=_label(name), value=_value_text(name, value)))
     return rows
 
