@@ -20,14 +20,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import durable_rules_engine
-from durable import engine as durable
 
 from advisor.rulebase import conditions
 from advisor.rulebase.compiler import CompiledRule, Period
 
-warnings.filterwarnings(
-    "ignore", message=r".*utcfromtimestamp.*", category=DeprecationWarning
-)
+warnings.filterwarnings("ignore", message=r".*utcfromtimestamp.*", category=DeprecationWarning)
 
 CASE_GROUP = "case"
 
@@ -208,26 +205,55 @@ def _rule_json(conjuncts: list[Conjunct], guard: tuple[str, int] | None, run: An
     }
 
 
-class _SyncHost(durable.Host):
-    """A Host without background dispatch threads (see stack-notes 1d)."""
+class _Context:
+    """What an action sees: the evaluation's outcome, and a way to assert chained facts."""
 
-    def _run(self) -> None:
-        pass
+    __slots__ = ("handle", "outcome", "sid")
+
+    def __init__(self, handle: int, sid: str, outcome: Outcome) -> None:
+        self.handle, self.sid, self.outcome = handle, sid, outcome
+
+    def assert_fact(self, fact: dict[str, Any]) -> None:
+        """Assert a derived or "missed" fact into this session. A fact no rule reads, or one
+        already asserted, is fine (result codes 1 and 2); the actions it enables are picked
+        up by the evaluation loop."""
+        fact["sid"] = self.sid
+        durable_rules_engine.assert_fact(self.handle, json.dumps(fact, ensure_ascii=False))
+
+
+def _action_name(message: str) -> str:
+    """The rule name of a pending action, ``{"<name>": {...}}``, without parsing the facts."""
+    end = message.find('"', 2)
+    name = message[2:end]
+    if message.startswith('{"') and "\\" not in name and message.startswith('":', end):
+        return name
+    return next(iter(json.loads(message)))  # pragma: no cover - names with escapes
 
 
 _sequence = itertools.count()
 
 
 class DurableEngine:
-    """One private Host for one rule-base version; a ruleset per period, registered lazily."""
+    """One rule-base version: a durable-rules ruleset per period, registered lazily.
+
+    Evaluation drives the durable-rules C engine directly (``durable_rules_engine``): assert
+    the case fact, then take the session's pending actions one by one until none is left, as
+    ``durable.engine.Host`` does, but without its Python wrapper's per-action cost (a Closure,
+    the matched facts parsed from JSON, the state written back as JSON, clock reads) and
+    without its background dispatch threads (stack-notes 1d). Actions are synchronous; one
+    that raises stops the evaluation with ``RuleActionError``. The session state is deleted
+    after every evaluation.
+    """
 
     def __init__(self, version: str, tables: dict) -> None:
         self._version = re.sub(r"\W", "_", version)
         self._tables = tables
-        self._host: _SyncHost | None = _SyncHost()
+        self._closed = False
         self._lock = threading.RLock()
         self._names: dict[str, str] = {}
-        self._handles: list[int] = []
+        self._handles: dict[str, int] = {}  # ruleset name -> durable-rules handle
+        self._actions: dict[str, dict[str, Any]] = {}  # ruleset name -> rule name -> action
+        self._orders: dict[str, dict[str, int]] = {}  # ruleset name -> rule id -> position
         self._outcomes: dict[str, Outcome] = {}
         self._sids = itertools.count()
         self._table_pairs: set[tuple[str, str]] = set()
@@ -244,18 +270,24 @@ class DurableEngine:
                 if leaf.op in ("in_table", "not_in_table"):
                     self._table_pairs.add((leaf.fact, leaf.operand))
         definition: dict[str, dict] = {}
+        actions: dict[str, Any] = {}
+
+        def add(rule_name: str, rule: dict | None) -> None:
+            if rule:
+                actions[rule_name] = rule.pop("run")
+                definition[rule_name] = rule
+
         for fact, cases in period.decisions.items():
             for case in cases:
                 guard = (fact, case.position - 1) if case.position > 0 else None
                 hit = [{}] if case.otherwise else _dnf(case.condition, derived, self._tables)
-                rule = _rule_json(hit, guard, self._derive_action(case))
-                if rule:
-                    definition[f"{case.id}#hit"] = rule
+                add(f"{case.id}#hit", _rule_json(hit, guard, self._derive_action(case)))
                 if not case.otherwise and case.position + 1 < len(cases):
                     miss = _dnf(negated(case), derived, self._tables)
-                    rule = _rule_json(miss, guard, self._miss_action(fact, case.position))
-                    if rule:
-                        definition[f"{case.id}#miss"] = rule
+                    add(
+                        f"{case.id}#miss",
+                        _rule_json(miss, guard, self._miss_action(fact, case.position)),
+                    )
         self._case_fields[period.key] = sorted(
             {
                 leaf.fact
@@ -267,43 +299,40 @@ class DurableEngine:
             }
         )
         for rule in period.rules:
-            compiled = _rule_json(
-                _dnf(rule.condition, derived, self._tables), None, self._fire_action(rule.id)
+            add(
+                rule.id,
+                _rule_json(
+                    _dnf(rule.condition, derived, self._tables), None, self._fire_action(rule.id)
+                ),
             )
-            if compiled:
-                definition[rule.id] = compiled
-        assert self._host is not None
-        self._host.register_rulesets({name: definition})
-        self._handles.append(self._host.get_ruleset(name)._handle)
+        handle = durable_rules_engine.create_ruleset(
+            name, json.dumps(definition, ensure_ascii=False)
+        )
+        self._handles[name] = handle
+        self._actions[name] = actions
+        self._orders[name] = {rule.id: i for i, rule in enumerate(period.rules)}
         self._names[period.key] = name
         return name
 
     def _derive_action(self, case: CompiledRule) -> Any:
         fact, value, rule_id = case.code, case.value, case.id
 
-        def action(c: Any) -> None:
-            outcome = self._outcomes[c.s.sid]
-            outcome.derived[fact] = value
-            outcome.derived_by[fact] = rule_id
-            try:
-                c.assert_fact({"t": "d", "k": fact, "v": value})
-            except (durable.MessageNotHandledException, durable.MessageObservedException):
-                pass
+        def action(c: _Context) -> None:
+            c.outcome.derived[fact] = value
+            c.outcome.derived_by[fact] = rule_id
+            c.assert_fact({"t": "d", "k": fact, "v": value})
 
         return action
 
     def _miss_action(self, fact: str, position: int) -> Any:
-        def action(c: Any) -> None:
-            try:
-                c.assert_fact({"t": "m", "k": fact, "i": position})
-            except (durable.MessageNotHandledException, durable.MessageObservedException):
-                pass
+        def action(c: _Context) -> None:
+            c.assert_fact({"t": "m", "k": fact, "i": position})
 
         return action
 
     def _fire_action(self, rule_id: str) -> Any:
-        def action(c: Any) -> None:
-            fired = self._outcomes[c.s.sid].fired
+        def action(c: _Context) -> None:
+            fired = c.outcome.fired
             if rule_id not in fired:
                 fired.append(rule_id)
 
@@ -315,35 +344,60 @@ class DurableEngine:
 
     def run(self, period: Period, facts: dict[str, Any]) -> Outcome:
         with self._lock:
-            if self._host is None:
+            if self._closed:
                 raise RuntimeError("engine closed")
             name = self._register(period)
+            handle, actions = self._handles[name], self._actions[name]
             sid = f"s{next(self._sids)}"
             outcome = self._outcomes[sid] = Outcome()
+            context = _Context(handle, sid, outcome)
             try:
-                try:
-                    # Only the answers the rules read: durable-rules copies the case fact as
-                    # JSON into every action, so unused fields cost time on every step.
-                    case_fact = {k: facts[k] for k in self._case_fields[period.key] if k in facts}
-                    case_fact = table_facts(case_fact, self._table_pairs, self._tables)
-                    state = self._host.assert_fact(name, dict(case_fact, t="case", sid=sid))
-                except durable.MessageNotHandledException:
-                    state = None
-                if state and "exception" in state:
-                    raise RuleActionError(str(state["exception"]))
-                order = {rule.id: i for i, rule in enumerate(period.rules)}
+                # Only the answers the rules read: durable-rules copies the matched facts
+                # into every action, so unused fields would cost time on every step.
+                case_fact = {k: facts[k] for k in self._case_fields[period.key] if k in facts}
+                case_fact = table_facts(case_fact, self._table_pairs, self._tables)
+                case_fact.update(t="case", sid=sid)
+                code, state = durable_rules_engine.assert_fact(
+                    handle, json.dumps(case_fact, ensure_ascii=False)
+                )
+                if code == 0:  # 1: no rule reads the case at all; nothing fires
+                    started = durable_rules_engine.start_action_for_state(handle, state)
+                    message = started[1] if started else None
+                    while message:
+                        rule_name = _action_name(message)
+                        try:
+                            actions[rule_name](context)
+                        except Exception as error:
+                            durable_rules_engine.abandon_action(handle, state)
+                            raise RuleActionError(
+                                f"rule {rule_name}: {type(error).__name__}: {error}"
+                            ) from error
+                        message = durable_rules_engine.complete_and_start_action(handle, state)
+                order = self._orders[name]
                 outcome.fired.sort(key=lambda rule_id: order.get(rule_id, 0))
                 return outcome
             finally:
                 del self._outcomes[sid]
                 # Always delete the state (1.2 MB each, 1 024 at most); a missing one is fine.
                 with contextlib.suppress(Exception):
-                    self._host.delete_state(name, sid)
+                    durable_rules_engine.delete_state(handle, sid)
+
+    def has_state(self, period: Period, sid: str) -> bool:
+        """Whether durable-rules still holds session ``sid`` of ``period`` (for leak tests)."""
+        name = self._names.get(period.key)
+        if name is None:
+            return False
+        try:
+            durable_rules_engine.get_state(self._handles[name], sid)
+        except durable_rules_engine.error:
+            return False
+        return True
 
     def close(self) -> None:
         with self._lock:
-            for handle in self._handles:
+            for handle in self._handles.values():
                 with contextlib.suppress(Exception):
                     durable_rules_engine.delete_ruleset(handle)
             self._handles.clear()
-            self._host = None
+            self._actions.clear()
+            self._closed = True

@@ -15,7 +15,6 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
-import durable_rules_engine
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -174,11 +173,9 @@ def test_no_session_state_survives_3000_evaluations(fresh: Assessor, sampler: Ca
     assert engine._outcomes == {}
     sids = [f"s{n}" for n in range(3000)]
     assert next(engine._sids) == 3000  # every evaluation had its own session
-    assert engine._host is not None
-    for name in engine._names.values():
+    for period in fresh.periods:
         for sid in sids[::7] + sids[-20:]:
-            with pytest.raises(durable_rules_engine.error):
-                engine._host.get_state(name, sid)  # 309: no such state
+            assert not engine.has_state(period, sid)  # durable-rules: 309, no such state
     # more than the 1 024 live states a ruleset can hold ran, and the next one is still right
     durable, plain = both(fresh, cases[3000])
     assert durable == plain
@@ -343,3 +340,36 @@ def test_run_plain_is_the_reference_for_a_known_case(assessor: Assessor) -> None
     assert outcome.derived["service_class"] == "health_social_service"
     assert outcome.derived["regime"] == "part_iv"
     assert "reserved_ideell.part_iv" in outcome.fired
+
+
+def test_a_session_exists_during_its_evaluation_only(
+    rulebase: RuleBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The leak check above means something: has_state sees a live session."""
+    seen: list[bool] = []
+    original = DurableEngine._fire_action
+
+    def watching(self: DurableEngine, rule_id: str) -> Any:
+        inner = original(self, rule_id)
+
+        def action(c: Any) -> None:
+            seen.append(any(self.has_state(p, c.sid) for p in own.periods))
+            inner(c)
+
+        return action
+
+    monkeypatch.setattr(DurableEngine, "_fire_action", watching)
+    own = Assessor(rulebase)
+    try:
+        case = Case(
+            law_as_of=dt.date(2026, 3, 1),
+            buyer_type="municipality",
+            subject="services",
+            estimated_value_nok=3_600_000,
+        )
+        _, _, outcome = own.outcome(case)
+        assert outcome.fired and seen and all(seen)
+        sid = f"s{next(own.engine._sids) - 1}"
+        assert not any(own.engine.has_state(p, sid) for p in own.periods)
+    finally:
+        own.close()
