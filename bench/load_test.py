@@ -308,7 +308,13 @@ class User:
 
 
 def _snippet(text: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", text).split())[:200]
+    """What the page says went wrong: its error summary (role="alert") or <main>, as text."""
+    for pattern in (r'role="alert"[^>]*>(.*?)</div>', r"<main\b[^>]*>(.*?)</main>"):
+        match = re.search(pattern, text, re.DOTALL)
+        if match:
+            text = match.group(1)
+            break
+    return " ".join(re.sub(r"<[^>]+>", " ", text).split())[:300]
 
 
 # ---------------------------------------------------------------------------- main
