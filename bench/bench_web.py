@@ -13,9 +13,15 @@ Both servers run in this one process's lifetime, side by side, with gunicorn.con
 
 wrk (Debian package ``wrk``) measures each target ``-t1 -c16 -d5s --latency``, runs interleaved
 (bare, page, page, api, bare, ...), 3 runs each after a short warm-up; medians are printed. wrk
-runs on the same cores as the servers, so the figures are conservative. One line per figure:
-requests/s, p50/p99 and the ratio to the bare ceiling. Always exits 0 once it has measured;
-a missed target is printed as MISSED.
+runs on the same cores as the servers, so the figures are conservative. Around every run the
+server's CPU time (master and workers, from /proc) is read, giving CPU per request: on a busy
+host it moves far less than requests/s. One line per figure: requests/s, p50/p99, CPU per
+request, and the share of the bare ceiling by requests/s (the target) and by CPU. Always exits 0
+once it has measured; a missed target is printed as MISSED.
+
+Targets: the bare page; the wizard front page ``GET /``; the first wizard step (reached by
+posting the start form, as a user does); answering that step (POST with CSRF token and session
+cookie: saves the draft, 303); ``POST /api/v1/assessments``; ``GET`` of the saved assessment.
 
 Usage: ``.venv/bin/python bench/bench_web.py [--duration 5] [--runs 3] [--connections 16]``.
 bench/load_test.py imports the server helpers from here.
