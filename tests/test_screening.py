@@ -418,3 +418,23 @@ def test_cli_screen(tmp_path: Path):
     bad.write_bytes(plan_xlsx())
     refused = CliRunner().invoke(main, ["screen", str(bad)])
     assert refused.exit_code == 1 and "makroer" in refused.output
+
+
+def test_screenings_table_matches_its_migration(tmp_path: Path):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from advisor.screening.store import ScreeningRecord
+    from advisor.store import make_engine, upgrade_database
+
+    url = f"sqlite:///{tmp_path / 'screenings.db'}"
+    upgrade_database(url)
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            diffs = compare_metadata(
+                MigrationContext.configure(connection), ScreeningRecord.metadata
+            )
+    finally:
+        engine.dispose()
+    assert [d for d in diffs if "screenings" in repr(d)] == []
