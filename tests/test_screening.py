@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from advisor.assessor import Assessor
@@ -438,3 +440,43 @@ def test_screenings_table_matches_its_migration(tmp_path: Path):
     finally:
         engine.dispose()
     assert [d for d in diffs if "screenings" in repr(d)] == []
+
+
+# ---------------------------------------------------------------------------- never a crash
+
+CELL = st.one_of(
+    st.none(), st.text(max_size=30), st.integers(-10**12, 10**13),
+    st.floats(allow_nan=True, allow_infinity=True), st.booleans(),
+    st.dates().map(lambda d: dt.datetime(d.year, d.month, d.day)),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(cell=CELL)
+def test_cell_parsers_raise_only_cell_errors(cell):
+    for parser in (values.parse_amount, values.parse_date, values.parse_duration,
+                   values.parse_cpv, values.parse_buyer, values.parse_kind,
+                   values.parse_service_type, values.parse_target):
+        try:
+            parser(cell)
+        except values.CellError:
+            pass
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    data=st.one_of(
+        st.binary(max_size=400),
+        st.lists(st.lists(st.text(max_size=12), max_size=8), max_size=6).map(
+            lambda rows: "\n".join(";".join(r) for r in [HEADER, *rows]).encode()
+        ),
+    ),
+    name=st.sampled_from(["plan.csv", "plan.xlsx", "plan", "plan.txt"]),
+)
+def test_any_file_is_read_or_refused_cleanly(assessor, data, name):
+    try:
+        plan = read_plan(data, name)
+    except PlanError:
+        return
+    result = screen(plan, assessor)
+    assert len(result.rows) == len(plan.rows)
