@@ -61,7 +61,7 @@ def header(key: str, lang: str) -> str:
 
 def error_text(row: ScreenedRow, lang: str) -> str:
     return " ".join(
-        f"{column_label(error.column, lang).capitalize()}: {error.message.get(lang)}"
+        f"{column_label(error.column, lang)}: {error.message.get(lang)}"
         for error in row.errors
     )
 

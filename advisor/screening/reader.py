@@ -49,7 +49,7 @@ LABELS: dict[str, LocalText] = {
     "title": LocalText(nb="tittel", en="title"),
     "buyer": LocalText(nb="oppdragsgiver", en="buyer"),
     "kind": LocalText(nb="art", en="kind"),
-    "cpv": LocalText(nb="cpv", en="cpv"),
+    "cpv": LocalText(nb="CPV-kode", en="CPV code"),
     "value": LocalText(nb="anslått verdi", en="estimated value"),
     "start": LocalText(nb="oppstart", en="start date"),
     "duration": LocalText(nb="varighet", en="duration"),

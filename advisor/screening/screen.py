@@ -262,8 +262,10 @@ def screen(plan: Plan, assessor: Any, *, today: dt.date | None = None) -> Screen
 
 
 def column_label(column: str, lang: str) -> str:
+    """The column's name in ``lang``, first letter upper-case (``CPV-kode``, ``Oppstart``)."""
     label = LABELS.get(column)
-    return label.get(lang) if label else column
+    text = label.get(lang) if label else column
+    return text[:1].upper() + text[1:]
 
 
 SORT_KEYS = {

@@ -100,8 +100,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "result": ("Resultat av gjennomgangen", "Screening result"),
     "summary": ("{rows} rader fra {file}.", "{rows} rows from {file}."),
     "bad_rows": (
-        "{count} rader har feil og er ikke vurdert; se kolonnen Feil.",
-        "{count} rows have errors and were not assessed; see the Errors column.",
+        "{count} rader har feil og er ikke vurdert; feilene står i raden.",
+        "{count} rows have errors and were not assessed; the errors are shown in the row.",
     ),
     "download": ("Last ned", "Download"),
     "open": ("Åpne som vurdering", "Open as assessment"),
@@ -114,6 +114,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "desc": ("synkende", "descending"),
     "none": ("–", "–"),
     "actions": ("Handling", "Action"),
+    "routes_or_errors": ("Åpne veier, eller feil i raden", "Open routes, or errors in the row"),
     "not_found": ("Fant ikke gjennomgangen.", "The screening was not found."),
     "ignored": ("Kolonner som ikke ble brukt: {names}.", "Columns not used: {names}."),
     "disclaimer": (
