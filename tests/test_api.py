@@ -347,3 +347,13 @@ def test_rate_limit_gives_problem_json(make_app):
         client.get("/api/v1/assessments/unknown")
     response = client.get("/api/v1/assessments/unknown")
     assert_problem(response, 429)
+
+
+def test_pdf_has_its_own_stricter_rate_limit(make_app):
+    app = make_app(API_RATE_LIMIT="1000/minute", PDF_RATE_LIMIT="1/minute")
+    client = app.test_client()
+    created = create(client)
+    url = f"/api/v1/assessments/{created['id']}/guidance.pdf"
+    assert client.get(url).status_code == 200
+    assert_problem(client.get(url), 429)
+    assert client.get(f"/api/v1/assessments/{created['id']}").status_code == 200

@@ -480,3 +480,11 @@ def test_any_file_is_read_or_refused_cleanly(assessor, data, name):
         return
     result = screen(plan, assessor)
     assert len(result.rows) == len(plan.rows)
+
+
+def test_uploads_are_rate_limited(make_app, csrf_token):
+    app = make_app(SCREENING_RATE_LIMIT="1/minute")
+    client = app.test_client()
+    token = csrf_token(client)
+    assert upload(client, token, plan_csv(GOOD), "plan.csv").status_code == 303
+    assert upload(client, token, plan_csv(GOOD), "plan.csv").status_code == 429
