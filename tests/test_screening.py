@@ -330,6 +330,7 @@ def test_upload_sort_download_and_open_a_row(client, csrf_token):
     assert "Renhold rådhuset" in html and "Ukjent CPV-kode 99999999" in html
     assert "&#39;=HYPERLINK" not in html and "=HYPERLINK(&#34;http" in html  # escaped, as is
     assert 'aria-sort="descending"' in html  # default: potential, highest first
+    assert "Kunngjøring i Doffin" in html  # obligations are shown
     by_title = client.get(url + "?sort=title&dir=asc").get_data(as_text=True)
     assert by_title.index("Avlastning") < by_title.index("Snørydding")
     assert 'aria-sort="ascending"' in by_title
