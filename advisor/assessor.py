@@ -22,7 +22,7 @@ from advisor.assessment import (
     Warning,
 )
 from advisor.case import Answer, Case
-from advisor.engine import DurableEngine, Outcome, run_plain
+from advisor.engine import DurableEngine, Outcome, rerun_plain, run_plain
 from advisor.explain import EXTRA_FACT_LABELS, Wording, capitalise, format_day, money
 from advisor.rulebase import citations, conditions
 from advisor.rulebase.compiler import CompiledRule, Period, compile_periods, parameter_value
@@ -83,14 +83,16 @@ class Assessor:
             for leaf in conditions.leaves(rule.condition)
         }
         base = self._summary(period, outcome)
+        facts = case.facts()
         questions = []
         for name, field in Case.model_fields.items():
             if name not in read or getattr(case, name) != Answer.unknown:
                 continue
             branches = []
             for answer in (Answer.yes, Answer.no):
-                variant = case.model_copy(update={name: answer})
-                other = run_plain(period, variant.facts(), self.rulebase.tables)
+                other = rerun_plain(
+                    period, outcome, {**facts, name: answer.value}, {name}, self.rulebase.tables
+                )
                 summary = self._summary(period, other)
                 if summary == base:
                     continue

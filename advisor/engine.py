@@ -54,6 +54,18 @@ class Outcome:
 
 def run_plain(period: Period, facts: dict[str, Any], tables: dict) -> Outcome:
     """The same compiled conditions, evaluated directly (reference and benchmark baseline)."""
+    outcome, facts = derive_plain(period, facts, tables)
+    joined = frozenset(period.decisions)
+    outcome.fired = [
+        rule.id
+        for rule in period.rules
+        if conditions.evaluate(rule.condition, facts, tables, joined)
+    ]
+    return outcome
+
+
+def derive_plain(period: Period, facts: dict[str, Any], tables: dict) -> tuple[Outcome, dict]:
+    """The derived facts only (decision lists in order); returns them and the extended facts."""
     outcome = Outcome()
     facts = dict(facts)
     joined = frozenset(period.decisions)
@@ -66,11 +78,28 @@ def run_plain(period: Period, facts: dict[str, Any], tables: dict) -> Outcome:
                 break
             if not conditions.evaluate(negated(case), facts, tables, joined):
                 break  # neither holds: a derived fact the case needs is undetermined
-    outcome.fired = [
-        rule.id
-        for rule in period.rules
-        if conditions.evaluate(rule.condition, facts, tables, joined)
-    ]
+    return outcome, facts
+
+
+def rerun_plain(
+    period: Period, base: Outcome, facts: dict[str, Any], changed: set[str], tables: dict
+) -> Outcome:
+    """``run_plain`` for facts that differ from a known outcome's only in ``changed``: derived
+    facts are worked out again, but only the rules that read a changed fact are re-evaluated."""
+    outcome, facts = derive_plain(period, facts, tables)
+    changed = set(changed) | {
+        name for name in period.decisions if outcome.derived.get(name) != base.derived.get(name)
+    }
+    joined = frozenset(period.decisions)
+    before = set(base.fired)
+    fired = []
+    for rule in period.rules:
+        if changed.isdisjoint(rule.facts):
+            if rule.id in before:
+                fired.append(rule.id)
+        elif conditions.evaluate(rule.condition, facts, tables, joined):
+            fired.append(rule.id)
+    outcome.fired = fired
     return outcome
 
 

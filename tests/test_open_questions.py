@@ -58,3 +58,28 @@ def test_unknown_answers_that_change_nothing_are_not_listed(assessor: Assessor) 
 
     assert assessment.regime.code == "outside_scope"
     assert assessment.open_questions == []
+
+
+def test_re_evaluating_one_changed_answer_equals_a_full_evaluation(assessor: Assessor) -> None:
+    """The open-question analysis re-runs only the rules a changed answer can affect; it must
+    give exactly what a full evaluation gives, for every rule-base test case and answer."""
+    from advisor.case import Answer
+    from advisor.engine import rerun_plain, run_plain
+    from advisor.rulebase.testing import case_of
+
+    tables = assessor.rulebase.tables
+    tri_state = [
+        name for name, field in Case.model_fields.items() if field.annotation is Answer
+    ]
+    checked = 0
+    for loaded in assessor.rulebase.tests:
+        case = case_of(loaded)
+        period, facts, base = assessor.outcome(case, "plain")
+        for name in tri_state:
+            for answer in Answer:
+                changed = {**facts, name: answer.value}
+                full = run_plain(period, changed, tables)
+                quick = rerun_plain(period, base, changed, {name}, tables)
+                assert quick.signature() == full.signature(), (loaded.test.name, name, answer)
+                checked += 1
+    assert checked > 1000

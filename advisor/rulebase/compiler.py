@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from advisor.rulebase import conditions
@@ -44,12 +45,13 @@ class CompiledRule:
     negated: conditions.Node | None = None  # for derive: when the case does not hold
     original: conditions.Node | None = None  # as written, with $parameter references
 
-    @property
-    def facts(self) -> list[str]:
+    @cached_property
+    def facts(self) -> tuple[str, ...]:
+        """The facts the condition reads, in order of first mention."""
         seen: dict[str, None] = {}
         for leaf in conditions.leaves(self.condition):
             seen.setdefault(leaf.fact, None)
-        return list(seen)
+        return tuple(seen)
 
 
 @dataclass
