@@ -648,14 +648,15 @@ def guidance_pdf(assessment_id: str) -> Response:
 
 # ---------------------------------------------------------------------------- the document
 
-_document: dict[str, Any] | None = None
+_documents: dict[str, dict[str, Any]] = {}  # rule-base version -> document
 PROBLEM_CODES = {"400", "404", "412", "413", "415", "422", "429"}
 
 
 def openapi_document() -> dict[str, Any]:
-    """The OpenAPI 3.1 document (spectree's, with the media types it cannot express)."""
-    global _document
-    if _document is None:
+    """The OpenAPI 3.1 document (spectree's, with the media types it cannot express), per rule
+    base (the law dates it covers are part of the document)."""
+    version = current_app.extensions["advisor"].rulebase.version
+    if version not in _documents:
         document = copy.deepcopy(spec.spec)
         for operations in document["paths"].values():
             for operation in operations.values():
@@ -675,8 +676,8 @@ def openapi_document() -> dict[str, Any]:
                         parameter.pop("description", None)
         _constraints(document["components"]["schemas"])
         document["servers"] = [{"url": "/"}]
-        _document = document
-    return _document
+        _documents[version] = document
+    return _documents[version]
 
 
 def years_from(year: int) -> str:
