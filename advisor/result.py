@@ -39,7 +39,6 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
-from werkzeug.routing import BuildError
 
 from advisor import store
 from advisor.assessment import Assessment, LocalText
@@ -198,19 +197,11 @@ def long_date(value: dt.date | None) -> str:
 
 
 def edit_url(assessment_id: str) -> str | None:
-    """The wizard's page where the answers can be changed, if the wizard offers one."""
-    for endpoint, args in (
-        ("wizard.edit", {"assessment_id": assessment_id}),
-        ("wizard.review", {"assessment_id": assessment_id}),
-        ("wizard.edit", {"id": assessment_id}),
-        ("wizard.review", {"id": assessment_id}),
-    ):
-        if endpoint in current_app.view_functions:
-            try:
-                return url_for(endpoint, **args)
-            except BuildError:
-                continue
-    return None
+    """The wizard's "change the answers" (``/vurdering/<id>/endre``: a new draft at its review
+    page), when the wizard is part of the app."""
+    if "wizard.edit" not in current_app.view_functions:
+        return None
+    return url_for("wizard.edit", assessment_id=assessment_id)
 
 
 def rule_url(rule_id: str) -> str | None:
@@ -221,12 +212,9 @@ def rule_url(rule_id: str) -> str | None:
 
 
 def new_url() -> str:
-    for endpoint in ("wizard.index", "wizard.start"):
-        if endpoint in current_app.view_functions:
-            try:
-                return url_for(endpoint)
-            except BuildError:
-                continue
+    """The front page, where a new assessment starts."""
+    if "wizard.index" in current_app.view_functions:
+        return url_for("wizard.index")
     return f"{request.script_root}/"
 
 
