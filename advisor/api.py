@@ -525,6 +525,8 @@ def update_assessment(assessment_id: str) -> Response:
         raise _invalid(error, lang) from None
     record = _record(assessment_id, lang)
     expected = request.headers.get("If-Match")
+    if expected is not None and expected.strip() == "*":
+        expected = None  # "any current version": the assessment exists (checked above)
     try:
         if expected is not None:
             record = _update_if_match(record, data, expected, lang)

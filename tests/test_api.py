@@ -214,6 +214,8 @@ def test_patch_with_an_outdated_if_match_is_412(client):
     stale = client.patch(url, json={"duration_months": 48}, headers={"If-Match": '"1"'})
     assert_problem(stale, 412)
     assert client.get(url).get_json()["case"]["duration_months"] == 36
+    anyone = client.patch(url, json={"duration_months": 60}, headers={"If-Match": "*"})
+    assert anyone.status_code == 200 and anyone.get_json()["case"]["duration_months"] == 60
 
 
 def test_two_concurrent_saves_never_lose_an_answer(app):
