@@ -81,10 +81,11 @@ def _load_rules(app: Flask) -> tuple[Any, Any]:
     rules_dir = app.config["RULES_DIR"]
     try:
         rulebase = load_rulebase(rules_dir)
+        assessor = Assessor(rulebase)  # compiles every period: refusals surface here too
     except RuleBaseInvalid as invalid:
         lines = "\n".join(invalid.messages) or str(invalid)
         raise StartupError(
             f"the rule base in {rules_dir} is invalid; fix these errors "
             f"(check with `advisor rules check`):\n{lines}"
         ) from invalid
-    return rulebase, Assessor(rulebase)
+    return rulebase, assessor

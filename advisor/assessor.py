@@ -22,11 +22,12 @@ from advisor.assessment import (
     Warning,
 )
 from advisor.case import Answer, Case
-from advisor.engine import DurableEngine, Outcome, rerun_plain, run_plain
+from advisor.engine import DurableEngine, Outcome, RuleCompileError, rerun_plain, run_plain
 from advisor.explain import EXTRA_FACT_LABELS, Wording, capitalise, format_day, money
 from advisor.rulebase import citations, conditions
 from advisor.rulebase.compiler import CompiledRule, Period, compile_periods, parameter_value
-from advisor.rulebase.loader import RuleBase
+from advisor.rulebase.loader import RuleBase, RuleBaseInvalid
+from advisor.rulebase.yamlsrc import SourceError
 
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 
@@ -43,9 +44,36 @@ class Assessor:
         self.periods: list[Period] = compile_periods(rulebase)
         self.engine = DurableEngine(rulebase.version, rulebase.tables)
         for period in self.periods:
-            self.engine.prepare(period)  # fail at start-up, not on the first user
+            try:
+                self.engine.prepare(period)  # fail at start-up, not on the first user
+            except RuleCompileError as error:
+                self.engine.close()
+                raise RuleBaseInvalid(self._compile_errors(error, period)) from None
         self.wording = Wording(rulebase)
         self._rules = {rule.id: rule for rule in rulebase.rules}
+
+    def _compile_errors(self, error: RuleCompileError, period: Period) -> list[SourceError]:
+        """durable-rules' refusal as ``path:line:col`` messages on the rules it refused."""
+        hint = (
+            f"the rule engine (durable-rules) cannot compile this condition ({error}); "
+            "split it into simpler rules or fewer nested any/all"
+        )
+        located = []
+        for rule_id in error.rules:
+            loaded = next((r for r in self.rulebase.rules if r.id == rule_id), None)
+            if loaded is not None:
+                located.append(loaded.located.error((loaded.index, "when"), hint))
+                continue
+            for cases in self.rulebase.derived_cases.values():
+                for case in cases:
+                    if case.case.id == rule_id:
+                        located.append(case.located.error((*case.path, "when"), hint))
+        if not located:
+            root = str(self.rulebase.root)
+            located.append(
+                SourceError(root, 1, 1, f"the rules for {period.start} together: {hint}")
+            )
+        return located
 
     @property
     def version(self) -> str:

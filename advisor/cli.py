@@ -33,8 +33,12 @@ rules_option = click.option(
 def _load(rules_dir: Path | None) -> Any:
     from advisor.rulebase import RuleBaseInvalid, load_rulebase
 
+    from advisor.assessor import Assessor
+
     try:
-        return load_rulebase(rules_dir or default_rules())
+        rulebase = load_rulebase(rules_dir or default_rules())
+        Assessor(rulebase).close()  # the rule engine must accept every compiled period
+        return rulebase
     except RuleBaseInvalid as invalid:
         for message in invalid.messages:
             click.echo(message, err=True)

@@ -29,6 +29,30 @@ warnings.filterwarnings("ignore", message=r".*utcfromtimestamp.*", category=Depr
 CASE_GROUP = "case"
 
 
+class RuleCompileError(RuntimeError):
+    """durable-rules refused a compiled rule base; ``rules`` names the rules it refuses alone
+    (empty when only the combination is refused)."""
+
+    def __init__(self, rules: list[str], message: str) -> None:
+        self.rules = rules
+        super().__init__(message)
+
+
+def _culprits(definition: dict[str, dict]) -> list[str]:
+    """The rules durable-rules refuses one by one (a refused ruleset names no rule)."""
+    found = []
+    for index, (rule_name, rule) in enumerate(definition.items()):
+        try:
+            handle = durable_rules_engine.create_ruleset(
+                f"advisor_probe_{index}_{next(_sequence)}", json.dumps({rule_name: rule})
+            )
+        except Exception:  # noqa: BLE001 - this is the rule we are looking for
+            found.append(rule_name.split("#")[0])
+        else:
+            durable_rules_engine.delete_ruleset(handle)
+    return list(dict.fromkeys(found))
+
+
 class RuleActionError(RuntimeError):
     """An action raised inside durable-rules (it would otherwise be silent)."""
 
@@ -334,9 +358,12 @@ class DurableEngine:
                     _dnf(rule.condition, derived, self._tables), None, self._fire_action(rule.id)
                 ),
             )
-        handle = durable_rules_engine.create_ruleset(
-            name, json.dumps(definition, ensure_ascii=False)
-        )
+        try:
+            handle = durable_rules_engine.create_ruleset(
+                name, json.dumps(definition, ensure_ascii=False)
+            )
+        except Exception as error:  # noqa: BLE001 - durable-rules raises a bare error code
+            raise RuleCompileError(_culprits(definition), str(error)) from None
         self._handles[name] = handle
         self._actions[name] = actions
         self._orders[name] = {rule.id: i for i, rule in enumerate(period.rules)}
