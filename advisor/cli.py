@@ -31,9 +31,8 @@ rules_option = click.option(
 
 
 def _load(rules_dir: Path | None) -> Any:
-    from advisor.rulebase import RuleBaseInvalid, load_rulebase
-
     from advisor.assessor import Assessor
+    from advisor.rulebase import RuleBaseInvalid, load_rulebase
 
     try:
         rulebase = load_rulebase(rules_dir or default_rules())
