@@ -37,6 +37,15 @@ class Citation(BaseModel):
     url: str | None = None
 
 
+class SourceDocument(BaseModel):
+    """A guidance document, judgment or preparatory work a rule relies on (``sources:``)."""
+
+    id: str
+    title: str
+    url: str
+    kind: str = "guidance"
+
+
 class RulesetInfo(BaseModel):
     jurisdiction: str
     version: str
@@ -97,6 +106,7 @@ class FactUse(BaseModel):
 class ParameterUse(BaseModel):
     name: str
     value: Any
+    unit: str | None = None
     valid_from: dt.date
     label: LocalText | None = None
     draft: bool = False
@@ -146,6 +156,7 @@ class Assessment(BaseModel):
     warnings: list[Warning] = []
     trail: list[TrailEntry] = []
     open_questions: list[OpenQuestion] = []
+    documents: list[SourceDocument] = []
     generated_at: dt.datetime = Field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
     def route(self, code: str) -> Route | None:
@@ -224,6 +235,7 @@ class Assessment(BaseModel):
                 for item in self.warnings
             ],
             "trail": [entry.model_dump(mode="json") for entry in self.trail],
+            "documents": [document.model_dump(mode="json") for document in self.documents],
             "open_questions": [
                 {
                     "field": question.field,

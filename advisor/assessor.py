@@ -18,6 +18,7 @@ from advisor.assessment import (
     Regime,
     Route,
     RulesetInfo,
+    SourceDocument,
     TrailEntry,
     Warning,
 )
@@ -216,6 +217,17 @@ class Assessor:
             item.texts = {kind: fill(text) for kind, text in item.texts.items()}
         for warning in warnings:
             warning.message = fill(warning.message)
+        documents = []
+        for rule in used:
+            loaded = self._rules.get(rule.id)
+            for source in loaded.rule.sources if loaded else []:
+                document = rb.sources.documents.get(source)
+                if document and all(d.id != source for d in documents):
+                    documents.append(
+                        SourceDocument(
+                            id=source, title=document.title, url=document.url, kind=document.kind
+                        )
+                    )
         return Assessment(
             case=case,
             ruleset=RulesetInfo(
@@ -232,6 +244,7 @@ class Assessor:
             obligations=obligations,
             warnings=warnings,
             trail=trail,
+            documents=documents,
         )
 
     def _parameter_filler(self, period: Period) -> Any:
@@ -532,6 +545,7 @@ class Assessor:
                 value=p.value,
                 valid_from=p.valid_from,
                 label=rb.parameters[p.name].label,
+                unit=rb.parameters[p.name].unit,
                 draft=p.draft,
             )
             for p in params.values()

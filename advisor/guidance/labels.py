@@ -97,6 +97,7 @@ CHROME: dict[str, Pair] = {
     "trail_none": ("Ingen regler slo til.", "No rule fired."),
     "sources": ("Kilder og versjon", "Sources and version"),
     "citations": ("Kilder", "Sources"),
+    "documents": ("Veiledere, avgjørelser og forarbeider", "Guidance, decisions and preparatory works"),
     "citations_none": ("Ingen kilder er sitert.", "No sources are cited."),
     "version": ("Versjon", "Version"),
     "jurisdiction": ("Jurisdiksjon", "Jurisdiction"),
