@@ -184,6 +184,17 @@ def law(value: str) -> Markup:
     return Markup(_SECTION.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', escaped))
 
 
+def quantity(value: Any, unit: str | None) -> str:
+    """A parameter value with its unit: ``kr 1 300 000``, ``48 måneder``, ``20 %``."""
+    if unit == "NOK" or (unit is None and isinstance(value, int | float) and value >= 1000):
+        return money(value)
+    if unit == "months":
+        return _("%(n)s months", n=value)
+    if unit == "percent":
+        return f"{format_decimal(value)} %"  # the rule base writes percentages as 20, not 0.2
+    return str(value)
+
+
 def capfirst(value: str) -> str:
     """First letter upper-case, the rest untouched (unlike Jinja's ``capitalize``)."""
     return value[:1].upper() + value[1:]
@@ -442,6 +453,7 @@ def show(assessment_id: str) -> str:
         capfirst=capfirst,
         law=law,
         money=money,
+        quantity=quantity,
         long_date=long_date,
     )
 
