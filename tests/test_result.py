@@ -11,6 +11,7 @@ import fixtures_assessments as fx
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from markupsafe import escape
 
 from advisor.assessment import Assessment
 from advisor.case import Case
@@ -145,6 +146,24 @@ def test_trail_shows_parameters_and_links_rules_to_the_explorer(
     )
     if "explorer.show" in app.view_functions:
         assert 'href="/regler/reserved_wise.part_iii"' in html
+
+
+def test_guidance_documents_the_rules_rely_on_are_listed(app: Flask, client: FlaskClient) -> None:
+    rid, assessment = assess_and_save(
+        app,
+        law_as_of=dt.date(2026, 3, 1),
+        buyer_type="municipality",
+        subject="services",
+        service_type="ordinary",
+        estimated_value_nok=3_600_000,
+        target_supplier="wise",
+        wants_reservation=True,
+    )
+    if not assessment.documents:
+        pytest.skip("the rule base cites no guidance documents for this case")
+    html = page(client, f"/vurdering/{rid}")
+    for document in assessment.documents:
+        assert str(escape(document.title)) in html
 
 
 def test_draft_rule_is_marked(app: Flask, client: FlaskClient) -> None:
