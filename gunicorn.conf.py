@@ -47,9 +47,13 @@ def post_fork(server, worker):  # gunicorn's hook signature
     from advisor.store import after_fork
 
     after_fork()
+
+
+def post_worker_init(worker):  # gunicorn's hook signature; runs after signal handlers are set
     # Load fonts, stylesheets and the PDF template in each worker (after the fork: Pango/GLib
     # state must not be shared across it), so the first guidance PDF a user asks for does not
-    # pay for them. ADVISOR_WARM_PDF=0 skips it (quicker worker start, slower first PDF).
+    # pay for them. Done here rather than in post_fork so a TERM during the warm-up is handled.
+    # ADVISOR_WARM_PDF=0 skips it (quicker worker start, slower first PDF).
     if os.environ.get("ADVISOR_WARM_PDF", "1") != "0":
         from advisor.guidance import warm_up
 

@@ -81,9 +81,10 @@ def init_app(app: Flask) -> None:
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
         )
 
+    # The request id comes first, so a CSRF refusal or a rate-limit answer carries one too.
+    app.before_request(_start_request)
     csrf.init_app(app)
     limiter.init_app(app)
-    app.before_request(_start_request)
     app.after_request(_finish_response)
     app.logger.removeHandler(default_handler)
 

@@ -135,3 +135,12 @@ def test_rate_limit_gives_429_page(make_app):
     assert response.status_code == 429
     assert "For mange forespørsler" in response.get_data(as_text=True)
     assert "Retry-After" in response.headers
+
+
+def test_csrf_refusal_carries_a_request_id(make_app):
+    app = make_app()
+    add_form_route(app)
+    response = app.test_client().post("/_test/form", data={"title": "x"})
+    assert response.status_code == 400
+    request_id = response.headers.get("X-Request-ID")
+    assert request_id and request_id in response.get_data(as_text=True)
