@@ -22,13 +22,13 @@ import sys
 from pathlib import Path
 
 ARTICLE_RE = re.compile(
-    r'<article class="legalArticle"[^>]*data-name="§(?P<num>[^"]+)"[^>]*>', re.S)
-HEADER_RE = re.compile(r'<h(?P<lvl>[3-6]) class="legalArticleHeader">(?P<h>.*?)</h(?P=lvl)>', re.S)
-TITLE_RE = re.compile(r'<span class="legalArticleTitle">(?P<t>.*?)</span>', re.S)
+    r'<article class="legalArticle"[^>]*data-name="§(?P<num>[^"]+)"[^>]*>', re.DOTALL)
+HEADER_RE = re.compile(r'<h(?P<lvl>[3-6]) class="legalArticleHeader">(?P<h>.*?)</h(?P=lvl)>', re.DOTALL)
+TITLE_RE = re.compile(r'<span class="legalArticleTitle">(?P<t>.*?)</span>', re.DOTALL)
 TAG_RE = re.compile(r"<[^>]+>")
 # The part (Del) and chapter headings, to record where each section sits.
-PART_RE = re.compile(r"<h2[^>]*>(?P<t>Del [IVX]+\..*?)</h2>", re.S)
-CHAPTER_RE = re.compile(r"<h[2-5][^>]*>(?P<t>Kapittel \d+\..*?)</h[2-5]>", re.S)
+PART_RE = re.compile(r"<h2[^>]*>(?P<t>Del [IVX]+\..*?)</h2>", re.DOTALL)
+CHAPTER_RE = re.compile(r"<h[2-5][^>]*>(?P<t>Kapittel \d+\..*?)</h[2-5]>", re.DOTALL)
 SECTION_NO_RE = re.compile(r"^\d+-\d+[a-z]?$")
 
 
@@ -67,13 +67,15 @@ def sections(source: str) -> list[dict]:
                 part = text
             else:
                 chapter = text
-        out.append(dict(num=num, title=title, part=part, chapter=chapter,
-                        start=m.start(), end=end))
+        out.append(
+            {"num": num, "title": title, "part": part, "chapter": chapter,
+             "start": m.start(), "end": end}
+        )
     return out
 
 
 NUMBERED_P_RE = re.compile(r'<article class="numberedLegalP" data-numerator="(\d+)"')
-ANNEX_RE = re.compile(r'<h2[^>]*>(?P<t>Vedlegg (?P<n>\d+)\..*?)</h2>', re.S)
+ANNEX_RE = re.compile(r'<h2[^>]*>(?P<t>Vedlegg (?P<n>\d+)\..*?)</h2>', re.DOTALL)
 
 
 def paragraph_count(source: str, sec: dict) -> int:
@@ -89,7 +91,7 @@ def annexes(source: str) -> list[tuple[str, str]]:
 def section_text(source: str, sec: dict) -> str:
     chunk = source[sec["start"]:sec["end"]]
     # Drop Lovdata's amendment notes ("Endret ved forskrift ...") kept in changesToParent.
-    chunk = re.sub(r'<article class="changesToParent".*?</article>', " ", chunk, flags=re.S)
+    chunk = re.sub(r'<article class="changesToParent".*?</article>', " ", chunk, flags=re.DOTALL)
     # Keep list labels ("a.", "1.") that Lovdata holds in attributes, not in the text.
     chunk = re.sub(r'<li[^>]*data-name="([^"]+)"[^>]*>', r' \1 ', chunk)
     return clean(chunk)

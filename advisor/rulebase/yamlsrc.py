@@ -6,9 +6,9 @@ list indexes (the same shape as pydantic's error ``loc``) to a 1-based ``(line, 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
-import re
 from typing import Any
 
 import yaml
