@@ -40,7 +40,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from advisor import store
+from advisor import assessments, store
 from advisor.assessment import Assessment, LocalText
 from advisor.case import Answer, Case
 from advisor.i18n import current_language
@@ -356,42 +356,32 @@ def text_kinds() -> dict[str, str]:
 
 
 def _changes(old: Assessment, new: Assessment) -> list[dict[str, Any]]:
-    """What re-assessing changed, as small records kept in the session until shown."""
+    """What re-assessing changed (``assessments.changes``, the same comparison the API's
+    reassess gives), with titles, as small records kept in the session until shown."""
+    diff = assessments.changes(old, new)
 
     def title(item: Any) -> dict[str, str]:
         return {"nb": item.title.nb, "en": item.title.en}
 
-    changes: list[dict[str, Any]] = []
-    if old.regime.code != new.regime.code:
-        changes.append({"kind": "regime", "old": title(old.regime), "new": title(new.regime)})
-    old_routes = {r.code: r for r in old.routes}
-    for route in new.routes:
-        before = old_routes.get(route.code)
-        if route.available and (before is None or not before.available):
-            changes.append({"kind": "route_opened", "title": title(route)})
-        elif not route.available and before is not None and before.available:
-            changes.append({"kind": "route_closed", "title": title(route)})
-    new_open = {r.code for r in new.routes}
-    for code, route in old_routes.items():
-        if code not in new_open and route.available:
-            changes.append({"kind": "route_closed", "title": title(route)})
-    for attr, added, removed in (
-        ("obligations", "obligation_added", "obligation_removed"),
-        ("warnings", "warning_added", "warning_removed"),
+    def titles(*groups: list[Any]) -> dict[str, dict[str, str]]:
+        return {item.code: title(item) for group in groups for item in group}
+
+    routes = titles(old.routes, new.routes)
+    obligations = titles(old.obligations, new.obligations)
+    warnings = titles(old.warnings, new.warnings)
+    found: list[dict[str, Any]] = []
+    if diff["regime"]["changed"]:
+        found.append({"kind": "regime", "old": title(old.regime), "new": title(new.regime)})
+    for key, kind, named in (
+        ("routes_opened", "route_opened", routes),
+        ("routes_closed", "route_closed", routes),
+        ("obligations_added", "obligation_added", obligations),
+        ("obligations_removed", "obligation_removed", obligations),
+        ("warnings_added", "warning_added", warnings),
+        ("warnings_removed", "warning_removed", warnings),
     ):
-        before_items = {item.code: item for item in getattr(old, attr)}
-        after_items = {item.code: item for item in getattr(new, attr)}
-        changes += [
-            {"kind": added, "title": title(item)}
-            for code, item in after_items.items()
-            if code not in before_items
-        ]
-        changes += [
-            {"kind": removed, "title": title(item)}
-            for code, item in before_items.items()
-            if code not in after_items
-        ]
-    return changes[:MAX_CHANGES]
+        found += [{"kind": kind, "title": named[code]} for code in diff[key]]
+    return found[:MAX_CHANGES]
 
 
 CHANGE_LABELS = {
