@@ -21,7 +21,7 @@ LANGS: tuple[Lang, ...] = ("nb", "en")
 class LocalText(BaseModel):
     """A text in bokmål and English."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     nb: str
     en: str

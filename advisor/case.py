@@ -53,6 +53,28 @@ class TargetSupplier(StrEnum):
     none = "none"
 
 
+class SocialAim(StrEnum):
+    """What the buyer wants the procurement to achieve socially."""
+
+    work_inclusion = "work_inclusion"  # jobs for people outside working life
+    training = "training"  # work training, apprenticeships, qualification
+    care_and_welfare = "care_and_welfare"  # better health, care or social services
+    local_community = "local_community"  # activity and inclusion where the service is delivered
+    other = "other"
+
+
+class TargetGroup(StrEnum):
+    """Whom the social aim is for."""
+
+    long_term_unemployed = "long_term_unemployed"
+    disabled = "disabled"
+    young_outside_work = "young_outside_work"
+    language_or_work_experience = "language_or_work_experience"
+    substance_use_or_prison = "substance_use_or_prison"
+    service_users = "service_users"
+    other = "other"
+
+
 class Answer(StrEnum):
     """A yes/no question where "vet ikke" (don't know) is a real answer."""
 
@@ -169,6 +191,14 @@ class Case(BaseModel):
         default=Answer.unknown,
         description="The social award criterion measures what is done on this contract, not the "
         "supplier's company as a whole (FOA §§ 8-11 (2), 18-1 (4)).",
+    )
+    social_aim: SocialAim | None = Field(
+        default=None,
+        description="The social aim of the procurement (shown with the advice; it decides which "
+        "instruments fit, not which are lawful).",
+    )
+    target_group: TargetGroup | None = Field(
+        default=None, description="The group the social aim is for."
     )
     supplier_in_cleaning_register: Answer = Field(
         default=Answer.unknown,

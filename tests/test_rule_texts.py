@@ -81,3 +81,17 @@ def test_citations_are_checked_against_the_foa_text(tmp_path: Path, citation: st
     with pytest.raises(RuleBaseInvalid) as invalid:
         load_rulebase(folder)
     assert any("extra.yaml:" in m and problem in m for m in invalid.value.messages)
+
+
+def test_a_text_cut_at_a_comma_in_a_flow_mapping_is_an_error(tmp_path: Path) -> None:
+    """`{nb: a, b, en: c}` is YAML for three keys: the text would silently lose ", b"."""
+    folder = copy_rules(tmp_path)
+    add_rule(
+        folder,
+        RULE.format(citation="FOA § 7-1", param="national_threshold").replace(
+            "title: {nb: Merknad, en: Note}", "title: {nb: Merknad, med komma, en: Note}"
+        ),
+    )
+    with pytest.raises(RuleBaseInvalid) as invalid:
+        load_rulebase(folder)
+    assert any("extra.yaml:3:" in m and "unknown key 'med komma'" in m for m in invalid.value.messages)

@@ -156,6 +156,8 @@ CASE_FIELDS: dict[str, Pair] = {
     "estimated_value_nok": ("Anslått verdi (ekskl. mva.)", "Estimated value (excl. VAT)"),
     "duration_months": ("Varighet", "Duration"),
     "target_supplier": ("Leverandørtype dere har i tankene", "Kind of supplier in view"),
+    "social_aim": ("Sosialt formål", "Social aim"),
+    "target_group": ("Målgruppe", "Target group"),
     "wants_reservation": ("Ønsker å reservere konkurransen", "Wants to reserve the competition"),
     "supplier_meets_wise_conditions": (
         "Leverandøren har arbeidsintegrering som hovedformål og minst 30 % vanskeligstilte ansatte",
@@ -262,6 +264,28 @@ ENUM_VALUES: dict[str, dict[str, Pair]] = {
             "Helse- og sosialtjeneste (FOA vedlegg 3)",
             "Health or social service (FOA annex 3)",
         ),
+    },
+    "social_aim": {
+        "work_inclusion": ("Arbeid til personer utenfor arbeidslivet", "Jobs for people outside work"),
+        "training": ("Arbeidstrening, læreplasser eller kvalifisering", "Training or apprenticeships"),
+        "care_and_welfare": ("Bedre helse-, omsorgs- eller sosialtjenester", "Better care or welfare"),
+        "local_community": ("Aktivitet og inkludering i lokalmiljøet", "Local community inclusion"),
+        "other": ("Annet sosialt formål", "Another social aim"),
+    },
+    "target_group": {
+        "long_term_unemployed": ("Langtidsledige", "Long-term unemployed people"),
+        "disabled": ("Personer med funksjonsnedsettelse", "People with disabilities"),
+        "young_outside_work": ("Unge utenfor arbeid og utdanning", "Young people outside work"),
+        "language_or_work_experience": (
+            "Personer som trenger språk eller arbeidserfaring",
+            "People who need language skills or work experience",
+        ),
+        "substance_use_or_prison": (
+            "Personer med rusproblemer eller fra fengsel",
+            "People with substance-use problems or leaving prison",
+        ),
+        "service_users": ("Brukerne av tjenesten", "The users of the service"),
+        "other": ("En annen gruppe", "Another group"),
     },
     "target_supplier": {
         "wise": ("Arbeidsintegrerende virksomhet", "Work-integration social enterprise"),
