@@ -106,11 +106,7 @@ class Assessor:
         return assessment
 
     def _open_questions(self, case: Case, period: Period, outcome: Outcome) -> list[OpenQuestion]:
-        read = {
-            leaf.fact
-            for rule in [*period.rules, *(c for cs in period.decisions.values() for c in cs)]
-            for leaf in conditions.leaves(rule.condition)
-        }
+        read = period.facts_read
         base = self._summary(period, outcome)
         facts = case.facts()
         questions = []

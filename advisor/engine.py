@@ -341,16 +341,8 @@ class DurableEngine:
                         f"{case.id}#miss",
                         _rule_json(miss, guard, self._miss_action(fact, case.position)),
                     )
-        self._case_fields[period.key] = sorted(
-            {
-                leaf.fact
-                for rule in [*period.rules, *(c for cs in period.decisions.values() for c in cs)]
-                for node in (rule.condition, rule.negated)
-                if node is not None
-                for leaf in conditions.leaves(node)
-                if leaf.fact not in derived
-            }
-        )
+        # A case's negation reads the same facts as the case, so facts_read covers both.
+        self._case_fields[period.key] = sorted(period.facts_read - derived)
         for rule in period.rules:
             add(
                 rule.id,

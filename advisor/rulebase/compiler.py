@@ -63,6 +63,12 @@ class Period:
     decisions: dict[str, list[CompiledRule]]  # derived fact -> ordered cases
     rules: list[CompiledRule]
 
+    @cached_property
+    def facts_read(self) -> frozenset[str]:
+        """Every fact some rule or derived-fact case of this period reads."""
+        every = [*self.rules, *(case for cases in self.decisions.values() for case in cases)]
+        return frozenset(fact for rule in every for fact in rule.facts)
+
     def contains(self, date: dt.date) -> bool:
         return self.start <= date and (self.end is None or date <= self.end)
 
