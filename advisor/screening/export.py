@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 from pathlib import Path
 from typing import Any
@@ -213,7 +214,9 @@ TEMPLATE_HELP = [
 # ---------------------------------------------------------------------------- PDF
 
 
+@functools.cache
 def _env() -> Environment:
+    """Built and its template compiled once per process, not on every summary."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
         autoescape=True,
