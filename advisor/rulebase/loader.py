@@ -199,6 +199,17 @@ def load_rulebase(root: Path | str) -> RuleBase:
             errors.append(error)
             return None
 
+    def read_list(path: Path, expected: str) -> tuple[list[Any], Located] | None:
+        """A file that holds a list (rules, test cases); None when empty or unreadable."""
+        loaded = read(path)
+        if loaded is None or loaded[0] is None:
+            return None
+        data, located = loaded
+        if not isinstance(data, list):
+            errors.append(located.error((), expected))
+            return None
+        return data, located
+
     def single(name: str, model: type[Model]) -> tuple[Model | None, Located | None]:
         path = root / name
         if not path.is_file():
@@ -244,15 +255,10 @@ def load_rulebase(root: Path | str) -> RuleBase:
         p for p in root.glob("*.yaml") if p.name not in RESERVED_FILES
     )
     for path in rule_files:
-        loaded = read(path)
-        if loaded is None:
+        listed = read_list(path, "a rule file is a list of rules (- id: ...)")
+        if listed is None:
             continue
-        data, located = loaded
-        if data is None:
-            continue
-        if not isinstance(data, list):
-            errors.append(located.error((), "a rule file is a list of rules (- id: ...)"))
-            continue
+        data, located = listed
         for index, raw in enumerate(data):
             try:
                 rule = _validate(Rule, raw, located, (index,))
@@ -298,15 +304,10 @@ def load_rulebase(root: Path | str) -> RuleBase:
 
     tests: list[LoadedTest] = []
     for path in sorted((root / "tests").glob("*.yaml")):
-        loaded = read(path)
-        if loaded is None:
+        listed = read_list(path, "a test file is a list of cases (- name: ...)")
+        if listed is None:
             continue
-        data, located = loaded
-        if data is None:
-            continue
-        if not isinstance(data, list):
-            errors.append(located.error((), "a test file is a list of cases (- name: ...)"))
-            continue
+        data, located = listed
         for index, raw in enumerate(data):
             try:
                 tests.append(LoadedTest(_validate(TestCase, raw, located, (index,)), located, index))
