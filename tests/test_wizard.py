@@ -340,6 +340,57 @@ def test_resume_link_works_on_a_new_app_instance(
     assert client.get("/utkast/not-a-real-draft-id").status_code == 404
 
 
+def test_every_answer_is_saved_so_the_resume_link_continues_at_the_next_step(
+    app: Flask, wizard: Wizard, make_app: Callable[..., Flask]
+):
+    wizard.start()
+    for page, data in PATH[:2]:
+        wizard.answer(page, data)
+    with app.app_context():
+        draft = get_draft(wizard.draft_id)
+    assert draft.answers["title"] == "Vaskeri 2027"
+    assert draft.answers["arrangement"] == "contract"
+    assert draft.current_step == "oppdragsgiver"
+    client = make_app().test_client()  # another browser (or app instance) with the link
+    response = client.get(f"/utkast/{wizard.draft_id}")
+    assert response.location == f"/utkast/{wizard.draft_id}/steg/oppdragsgiver"
+
+
+def test_saving_a_draft_deleted_meanwhile_fails_loudly(app: Flask, wizard: Wizard):
+    """No answers silently saved into nothing: the step answers 404 instead."""
+    import sqlalchemy as sa
+
+    from advisor.store import get_session
+    from advisor.wizard.drafts import Draft, DraftNotFound, save_draft
+
+    wizard.start()
+    with app.app_context():
+        draft = get_draft(wizard.draft_id)
+        session = get_session()
+        session.execute(sa.delete(Draft).where(Draft.id == wizard.draft_id))
+        session.commit()
+        with pytest.raises(DraftNotFound):
+            save_draft(draft, answers={"title": "Vaskeri"})
+    assert wizard.post("om-anskaffelsen", dict(PATH[0][1])).status_code == 404
+
+
+def test_session_cookie_is_not_resent_on_every_step_but_still_carries_the_csrf_token(
+    client: FlaskClient, wizard: Wizard
+):
+    started = client.post("/ny", data={"csrf_token": wizard.token})
+    assert "advisor_session=" in started.headers.get("Set-Cookie", "")  # remembers the draft
+    draft_id = started.location.split("/")[2]
+    step = client.get(started.location)
+    assert "Set-Cookie" not in step.headers
+    token = re.search(r'name="csrf_token" value="([^"]+)"', step.get_data(as_text=True))
+    answered = client.post(started.location, data={**PATH[0][1], "csrf_token": token.group(1)})
+    assert answered.status_code == 303  # the token from the cookie session was accepted
+    assert "Set-Cookie" not in answered.headers  # nothing new to remember
+    front = client.get("/").get_data(as_text=True)
+    assert f'href="/utkast/{draft_id}"' in front  # "continue your last assessment"
+    assert "Vaskeri 2027" in front
+
+
 def test_forms_need_the_csrf_token(client: FlaskClient, wizard: Wizard):
     assert client.post("/ny").status_code == 400
     wizard.start()
@@ -565,14 +616,21 @@ def test_drafts_migration_matches_the_model(tmp_path):
 def test_old_drafts_can_be_purged(app: Flask, wizard: Wizard):
     import datetime as dt
 
+    import sqlalchemy as sa
+
     from advisor.store import get_session
-    from advisor.wizard.drafts import purge_drafts
+    from advisor.wizard.drafts import Draft, purge_drafts
 
     wizard.start()
     with app.app_context():
         assert purge_drafts(dt.timedelta(days=180)) == 0
         draft = get_draft(wizard.draft_id)
-        draft.updated_at = draft.updated_at - dt.timedelta(days=200)
-        get_session().commit()
+        session = get_session()
+        session.execute(
+            sa.update(Draft)
+            .where(Draft.id == draft.id)
+            .values(updated_at=draft.updated_at - dt.timedelta(days=200))
+        )
+        session.commit()
         assert purge_drafts(dt.timedelta(days=180)) == 1
         assert get_draft(wizard.draft_id) is None

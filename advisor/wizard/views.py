@@ -41,7 +41,7 @@ from advisor import store
 from advisor.case import Case
 from advisor.i18n import current_language
 from advisor.rulebase import citations
-from advisor.rulebase.questions import MISSING, Page, Question, Tree, parse_tree
+from advisor.rulebase.questions import MISSING, Page, Question, Tree, Walk, parse_tree
 from advisor.security import limiter
 from advisor.state import current_state
 from advisor.wizard import bp
@@ -54,7 +54,7 @@ from advisor.wizard.amounts import (
     parse_months,
 )
 from advisor.wizard.cpv import CpvNames, cpv_names_for
-from advisor.wizard.drafts import Draft, create_draft, get_draft, save_draft
+from advisor.wizard.drafts import Draft, DraftNotFound, create_draft, get_draft, save_draft
 from advisor.wizard.forms import FieldError, PageForm, first_input_id, input_id, read_page
 from advisor.wizard.values import PERIODS, ValueInput, estimate
 
@@ -174,7 +174,10 @@ def input_value(question: Question, value: Any) -> Any:
 
 
 def remember(draft: Draft) -> None:
-    session[SESSION_DRAFT] = draft.id
+    """Remember the draft for the front page's "continue" link. Only a change is written: an
+    unchanged session is not re-signed and sent again with every step."""
+    if session.get(SESSION_DRAFT) != draft.id:
+        session[SESSION_DRAFT] = draft.id
 
 
 # ---------------------------------------------------------------------------- pages
@@ -251,37 +254,42 @@ def step(draft_id: str, page_id: str) -> Any:
                 answers.pop(question_id, None)
             else:
                 answers[question_id] = value
-        pruned = the_tree.walk(answers).answers  # no stale answers for hidden questions
+        walk = the_tree.walk(answers)  # drops stale answers to questions no longer shown
         draft.lang = current_language()
-        save_draft(draft, answers=pruned, current_step=page.id)
-        remember(draft)
+        draft.answers = walk.answers
+        target, current_step = None, page.id
         if action == "later":
-            return redirect(url_for("wizard.saved", draft_id=draft.id), code=303)
-        if action == "helper":
-            return redirect(url_for("wizard.value_helper", draft_id=draft.id), code=303)
-        if not form.errors and action != "search":
-            return redirect(next_url(draft, page, from_review), code=303)
-        walk = the_tree.walk(draft.answers)
+            target = url_for("wizard.saved", draft_id=draft.id)
+        elif action == "helper":
+            target = url_for("wizard.value_helper", draft_id=draft.id)
+        elif not form.errors and action != "search":
+            target, current_step = next_step(draft, walk, page, from_review)
+        try:
+            save_draft(draft, current_step=current_step)  # one UPDATE per answered step
+        except DraftNotFound:
+            abort(404)
+        remember(draft)
+        if target is not None:
+            return redirect(target, code=303)
         questions = walk.questions.get(page.id, questions)
     return render_step(draft, page, walk, questions, form, from_review)
 
 
-def next_url(draft: Draft, page: Page, from_review: bool) -> str:
-    walk = tree().walk(draft.answers)
+def next_step(draft: Draft, walk: Walk, page: Page, from_review: bool) -> tuple[str, str]:
+    """After a valid answer to ``page``: where to go, and the step to save as where the draft
+    stopped (``walk``: the tree walked with the new answers)."""
     ids = walk.page_ids()
     missing = walk.missing()
     if from_review:
         if missing:
-            return step_url(draft, missing[0][0].id, fra=REVIEW)
-        return url_for("wizard.review", draft_id=draft.id)
+            return step_url(draft, missing[0][0].id, fra=REVIEW), page.id
+        return url_for("wizard.review", draft_id=draft.id), page.id
     if page.id in ids and ids.index(page.id) + 1 < len(ids):
         following = ids[ids.index(page.id) + 1]
-        save_draft(draft, current_step=following)
-        return step_url(draft, following)
-    save_draft(draft, current_step=REVIEW if not missing else missing[0][0].id)
+        return step_url(draft, following), following
     if missing:
-        return step_url(draft, missing[0][0].id)
-    return url_for("wizard.review", draft_id=draft.id)
+        return step_url(draft, missing[0][0].id), missing[0][0].id
+    return url_for("wizard.review", draft_id=draft.id), REVIEW
 
 
 def render_step(
