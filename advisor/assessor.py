@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from advisor.assessment import (
@@ -23,7 +24,15 @@ from advisor.assessment import (
     Warning,
 )
 from advisor.case import Answer, Case
-from advisor.engine import DurableEngine, Outcome, RuleCompileError, rerun_plain, run_plain
+from advisor.engine import (
+    DurableEngine,
+    Outcome,
+    RuleCompileError,
+    derive_plain,
+    negated,
+    rerun_plain,
+    run_plain,
+)
 from advisor.explain import EXTRA_FACT_LABELS, Wording, capitalise, format_day, money
 from advisor.rulebase import citations, conditions
 from advisor.rulebase.compiler import CompiledRule, Period, compile_periods, parameter_value
@@ -35,6 +44,49 @@ PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 
 class LawDateOutOfRange(ValueError):
     """The rule base has no law for the requested date."""
+
+
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class _Reach:
+    """One period's dependencies, for the open-questions analysis: the facts each derived fact's
+    cases read, the facts that can change the result it compares (regime, open routes,
+    obligations), and the rules that make that result."""
+
+    reads: dict[str, frozenset[str]]
+    summary_facts: frozenset[str]
+    summary_rules: tuple[CompiledRule, ...]
+    by_id: dict[str, CompiledRule]
+    joined: frozenset[str]
+
+    @classmethod
+    def of(cls, period: Period) -> _Reach:
+        reads = {}
+        for name, cases in period.decisions.items():
+            read: set[str] = set()
+            for case in cases:
+                read.update(case.facts)
+                if case.negated is not None:
+                    read.update(leaf.fact for leaf in conditions.leaves(case.negated))
+            reads[name] = frozenset(read)
+        rules = tuple(rule for rule in period.rules if rule.kind in ("route", "obligation"))
+        wanted = {fact for rule in rules for fact in rule.facts} | {"regime"}
+        pending = [fact for fact in wanted if fact in reads]
+        while pending:  # a derived fact counts with everything its cases read
+            for fact in reads[pending.pop()]:
+                if fact not in wanted:
+                    wanted.add(fact)
+                    if fact in reads:
+                        pending.append(fact)
+        return cls(
+            reads=reads,
+            summary_facts=frozenset(wanted),
+            summary_rules=rules,
+            by_id={rule.id: rule for rule in period.rules},
+            joined=frozenset(period.decisions),
+        )
 
 
 class Assessor:
@@ -52,6 +104,7 @@ class Assessor:
                 raise RuleBaseInvalid(self._compile_errors(error, period)) from None
         self.wording = Wording(rulebase)
         self._rules = {rule.id: rule for rule in rulebase.rules}
+        self._reaches: dict[dt.date, _Reach] = {}
 
     def _compile_errors(self, error: RuleCompileError, period: Period) -> list[SourceError]:
         """durable-rules' refusal as ``path:line:col`` messages on the rules it refused."""
@@ -106,19 +159,20 @@ class Assessor:
         return assessment
 
     def _open_questions(self, case: Case, period: Period, outcome: Outcome) -> list[OpenQuestion]:
-        read = period.facts_read
+        reach = self._reach(period)
         base = self._summary(period, outcome)
-        facts = case.facts()
+        facts: dict[str, Any] | None = None
+        plain: tuple[Outcome, dict[str, Any]] | None = None
         questions = []
         for name, field in Case.model_fields.items():
-            if name not in read or getattr(case, name) != Answer.unknown:
-                continue
+            if getattr(case, name) != Answer.unknown or name not in reach.summary_facts:
+                continue  # an answer no regime, route or obligation depends on changes none
+            if facts is None:
+                facts = case.facts()
+                plain = derive_plain(period, facts, self.rulebase.tables)
             branches = []
             for answer in (Answer.yes, Answer.no):
-                other = rerun_plain(
-                    period, outcome, {**facts, name: answer.value}, {name}, self.rulebase.tables
-                )
-                summary = self._summary(period, other)
+                summary = self._branch_summary(period, reach, outcome, facts, plain, name, answer)
                 if summary == base:
                     continue
                 regime = str(summary[0])
@@ -143,9 +197,73 @@ class Assessor:
                 questions.append(OpenQuestion(field=name, label=label, branches=branches))
         return questions
 
+    def _reach(self, period: Period) -> _Reach:
+        reach = self._reaches.get(period.start)
+        if reach is None:
+            reach = self._reaches[period.start] = _Reach.of(period)
+        return reach
+
+    def _branch_summary(
+        self,
+        period: Period,
+        reach: _Reach,
+        base: Outcome,
+        facts: dict[str, Any],
+        plain: tuple[Outcome, dict[str, Any]],
+        name: str,
+        answer: Answer,
+    ) -> tuple[Any, frozenset, frozenset]:
+        """``_summary(rerun_plain(period, base, {**facts, name: answer}, {name}, tables))``,
+        working out again only the derived facts the answer can reach. ``plain`` is
+        ``derive_plain`` of ``facts``: a derived fact none of whose cases reads a changed fact
+        has the same value as there (derived facts are worked out in dependency order)."""
+        if name in period.decisions:  # an answer named like a derived fact: no shortcut
+            other = rerun_plain(
+                period, base, {**facts, name: answer.value}, {name}, self.rulebase.tables
+            )
+            return self._summary(period, other)
+        tables, joined = self.rulebase.tables, reach.joined
+        plain_outcome, plain_facts = plain
+        derived = dict(plain_outcome.derived)
+        current = {**plain_facts, name: answer.value}
+        touched = {name}
+        for fact in period.derived_order:
+            if touched.isdisjoint(reach.reads[fact]):
+                continue
+            before = current.pop(fact, _MISSING)
+            if fact in facts:
+                current[fact] = facts[fact]  # as derive_plain starts: the case's own facts
+            derived.pop(fact, None)
+            for case in period.decisions[fact]:
+                if case.otherwise or conditions.evaluate(case.condition, current, tables, joined):
+                    current[fact] = derived[fact] = case.value
+                    break
+                if not conditions.evaluate(negated(case), current, tables, joined):
+                    break
+            if current.get(fact, _MISSING) != before:
+                touched.add(fact)
+        changed = {name} | {
+            fact for fact in period.decisions if derived.get(fact) != base.derived.get(fact)
+        }
+        fired = set(base.fired)
+        routes, closed, obligations = set(), set(), set()
+        for rule in reach.summary_rules:
+            if changed.isdisjoint(rule.facts):
+                if rule.id not in fired:
+                    continue
+            elif not conditions.evaluate(rule.condition, current, tables, joined):
+                continue
+            if rule.kind == "obligation":
+                obligations.add(rule.code)
+            elif rule.available:
+                routes.add(rule.code)
+            else:
+                closed.add(rule.code)
+        return derived.get("regime"), frozenset(routes - closed), frozenset(obligations)
+
     def _summary(self, period: Period, outcome: Outcome) -> tuple[Any, frozenset, frozenset]:
         """Regime, open routes and obligations of an outcome (for comparing branches)."""
-        by_id = {rule.id: rule for rule in period.rules}
+        by_id = self._reach(period).by_id
         fired = [by_id[i] for i in outcome.fired if i in by_id]
         routes = {r.code for r in fired if r.kind == "route" and r.available}
         closed = {r.code for r in fired if r.kind == "route" and not r.available}
@@ -270,7 +388,12 @@ class Assessor:
         if case is None:
             return None
         loaded = next(
-            (c for cases in self.rulebase.derived_cases.values() for c in cases if c.case.id == case.id),
+            (
+                c
+                for cases in self.rulebase.derived_cases.values()
+                for c in cases
+                if c.case.id == case.id
+            ),
             None,
         )
         return loaded.case.explain if loaded else None
@@ -408,7 +531,9 @@ class Assessor:
 
         def text(lang: str) -> str:
             required = [self.wording.condition(leaf, rule.params, lang) for leaf, rule in failed]
-            actual = list(dict.fromkeys(self.wording.actual(l.fact, facts, lang) for l, _ in failed))
+            actual = list(
+                dict.fromkeys(self.wording.actual(l.fact, facts, lang) for l, _ in failed)
+            )
             required = list(dict.fromkeys(required))
             if lang == "en":
                 return (
@@ -481,7 +606,9 @@ class Assessor:
                     why=self._joined([self._rules[r.id].rule.explain for r in rules]),
                     steps=[step for r in rules for step in self._rules[r.id].rule.steps],
                     texts={
-                        kind: text for r in rules for kind, text in self._rules[r.id].rule.texts.items()
+                        kind: text
+                        for r in rules
+                        for kind, text in self._rules[r.id].rule.texts.items()
                     },
                     rules=[r.id for r in rules],
                     draft=any(r.draft for r in rules),

@@ -33,7 +33,9 @@ def grant(**answers: str) -> Case:
 def test_unknown_grant_obligation_shows_what_each_answer_leads_to(assessor: Assessor) -> None:
     assessment = assessor.assess(grant())
 
-    question = next(q for q in assessment.open_questions if q.field == "grant_enforceable_obligation")
+    question = next(
+        q for q in assessment.open_questions if q.field == "grant_enforceable_obligation"
+    )
     by_answer = {branch.answer: branch for branch in question.branches}
     assert by_answer["no"].regime == "not_procurement"
     assert question.label.nb and question.label.en
@@ -68,9 +70,7 @@ def test_re_evaluating_one_changed_answer_equals_a_full_evaluation(assessor: Ass
     from advisor.rulebase.testing import case_of
 
     tables = assessor.rulebase.tables
-    tri_state = [
-        name for name, field in Case.model_fields.items() if field.annotation is Answer
-    ]
+    tri_state = [name for name, field in Case.model_fields.items() if field.annotation is Answer]
     checked = 0
     for loaded in assessor.rulebase.tests:
         case = case_of(loaded)
@@ -83,3 +83,41 @@ def test_re_evaluating_one_changed_answer_equals_a_full_evaluation(assessor: Ass
                 assert quick.signature() == full.signature(), (loaded.test.name, name, answer)
                 checked += 1
     assert checked > 1000
+
+
+def test_open_questions_shortcut_equals_rerun_plain(assessor: Assessor) -> None:
+    """The assessor skips answers no regime, route or obligation depends on and works out again
+    only the derived facts an answer reaches: for every "vet ikke"-able answer of the rule-base
+    test cases and of sampled cases, its result equals ``_summary(rerun_plain(...))``."""
+    from advisor.case import Answer
+    from advisor.engine import derive_plain, rerun_plain
+    from advisor.rulebase.testing import case_of
+    from advisor.samples import CaseSampler
+
+    tables = assessor.rulebase.tables
+    tri_state = [name for name, field in Case.model_fields.items() if field.annotation is Answer]
+    cases = [case_of(loaded) for loaded in assessor.rulebase.tests]
+    cases += list(CaseSampler(assessor.rulebase, assessor.periods).cases(150, seed=3))
+    checked = skipped = 0
+    for case in cases:
+        for engine in ("durable", "plain"):
+            period, facts, base = assessor.outcome(case, engine)
+            reach = assessor._reach(period)
+            plain = derive_plain(period, facts, tables)
+            expected_base = assessor._summary(period, base)
+            for name in tri_state:
+                for answer in (Answer.yes, Answer.no):
+                    full = assessor._summary(
+                        period,
+                        rerun_plain(period, base, {**facts, name: answer.value}, {name}, tables),
+                    )
+                    if name not in reach.summary_facts:
+                        assert full == expected_base, (case, name, answer)
+                        skipped += 1
+                        continue
+                    quick = assessor._branch_summary(
+                        period, reach, base, facts, plain, name, answer
+                    )
+                    assert quick == full, (case, name, answer)
+                    checked += 1
+    assert checked > 1000 and skipped > 100
