@@ -10,6 +10,12 @@ the language switch. The JSON API (``/api/``) is stateless and honours Accept-La
 Jinja globals: ``get_locale()`` (``<html lang="{{ get_locale() }}">``), ``current_language()``
 (``"nb"``/``"en"``) and ``language_links()`` (the language switch, plain links: works without
 JavaScript). Message ids are English; the nb catalog translates every one of them.
+
+``gettext`` (``_``) here is Flask-Babel's, made cheap: a page calls it dozens of times (``_()`` and
+``local()`` in templates), and Flask-Babel looks the request's locale and catalog up again on
+every call. This module keeps both, per request, on Flask-Babel's own request state, keyed by
+the locale object: ``force_locale`` and ``refresh`` (which replace it) still take effect. The
+templates' ``_()`` goes through the same lookup.
 """
 
 from __future__ import annotations
@@ -17,8 +23,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, has_request_context, request, session
-from flask_babel import Babel, get_locale
+from babel.support import NullTranslations
+from flask import Flask, g, has_request_context, request, session
+from flask_babel import Babel, get_locale, get_translations
 
 from advisor.settings import REPO_ROOT
 
@@ -66,12 +73,43 @@ def remember_language() -> None:
         session[SESSION_KEY] = asked
 
 
+def _current() -> tuple[NullTranslations, str]:
+    """The request's catalog and language (``"nb"``/``"en"``), looked up once per locale."""
+    try:
+        state = g._flask_babel  # Flask-Babel's per-request state (it has the locale)
+    except (AttributeError, RuntimeError):  # not made yet in this request; no app context
+        state = None
+    if state is not None:
+        locale = getattr(state, "babel_locale", None)
+        cached = getattr(state, "advisor_i18n", None)
+        if cached is not None and locale is not None and cached[0] is locale:
+            return cached[1], cached[2]
+    locale = get_locale()  # runs the locale selector once, creates the state in a request
+    language = (normalize(str(locale)) if locale is not None else None) or DEFAULT_LANGUAGE
+    translations = get_translations()
+    if locale is not None:
+        g._flask_babel.advisor_i18n = (locale, translations, language)
+    return translations, language
+
+
 def current_language() -> str:
     """``"nb"`` or ``"en"``: the language of the current request."""
-    locale = get_locale()
-    if locale is None:
-        return DEFAULT_LANGUAGE
-    return normalize(str(locale)) or DEFAULT_LANGUAGE
+    return _current()[1]
+
+
+def gettext(string: str, **variables: Any) -> str:
+    """Flask-Babel's ``gettext``: the translation, ``%(name)s`` filled in from ``variables``."""
+    text = _current()[0].ugettext(string)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+    """Flask-Babel's ``ngettext``: singular or plural by ``num`` (also ``%(num)d``)."""
+    variables.setdefault("num", num)
+    return _current()[0].ungettext(singular, plural, num) % variables
+
+
+_ = gettext
 
 
 def switch_url(language: str) -> str:
@@ -100,6 +138,14 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Oslo")
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(REPO_ROOT / "translations"))
     babel.init_app(app, locale_selector=select_locale)
+    # Replaces the callables Flask-Babel installed: the same translations, looked up once.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda string: _current()[0].ugettext(string),
+        ngettext=lambda s, p, n: _current()[0].ungettext(s, p, n),
+        pgettext=lambda c, s: _current()[0].upgettext(c, s),
+        npgettext=lambda c, s, p, n: _current()[0].unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     app.before_request(remember_language)
     app.jinja_env.globals.update(
         get_locale=get_locale,

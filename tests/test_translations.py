@@ -49,3 +49,42 @@ def test_catalogs_are_well_formed():
             for error in errors
         ]
         assert not problems, "\n".join(problems)  # e.g. a %(placeholder)s lost in translation
+
+
+# ---------------------------------------------------------------------------- switching language
+
+
+def test_a_wizard_step_follows_the_language_switch_back_and_forth(client, csrf_token):
+    """Every text on the page (template ``_()``, question texts, Python-side labels) switches
+    together, and the choice is remembered for the next page."""
+    started = client.post("/ny", data={"csrf_token": csrf_token(client)})
+    step = started.location
+    nb = client.get(step).get_data(as_text=True)
+    assert '<html lang="nb">' in nb and "Steg 1 av" in nb and ">Fortsett<" in nb
+    en = client.get(step + "?lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in en and "Step 1 of" in en and ">Continue<" in en
+    assert "Steg 1 av" not in en and "Fortsett" not in en
+    again = client.get(step).get_data(as_text=True)  # no ?lang=: remembered in the session
+    assert '<html lang="en">' in again and "Step 1 of" in again
+    back = client.get(step + "?lang=nb").get_data(as_text=True)
+    assert '<html lang="nb">' in back and "Steg 1 av" in back and "Step 1 of" not in back
+
+
+def test_force_locale_still_switches_the_language_inside_a_request(app):
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    from advisor.i18n import current_language, gettext
+
+    page = '{{ _("Continue") }} {{ _("Step %(number)d of %(count)d", number=1, count=2) }}'
+    with app.test_request_context("/?lang=nb"):
+        assert gettext("Continue") == "Fortsett"
+        assert render_template_string(page) == "Fortsett Steg 1 av 2"
+        with force_locale("en"):
+            assert current_language() == "en"
+            assert gettext("Step %(number)d of %(count)d", number=1, count=2) == "Step 1 of 2"
+            assert render_template_string(page) == "Continue Step 1 of 2"
+        assert current_language() == "nb"
+        assert render_template_string(page) == "Fortsett Steg 1 av 2"
+    with app.app_context():  # outside a request: bokmål
+        assert gettext("Continue") == "Fortsett"

@@ -10,9 +10,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from advisor.i18n import gettext as _
 from advisor.rulebase.questions import Question
 from advisor.wizard.amounts import AmountError, parse_amount_nok, parse_date, parse_months
 from advisor.wizard.cpv import CODE, CpvName, CpvNames

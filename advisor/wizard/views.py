@@ -33,13 +33,13 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext as _
 from pydantic import ValidationError
 from werkzeug.routing import BuildError
 
 from advisor import store
 from advisor.case import Case
 from advisor.i18n import current_language
+from advisor.i18n import gettext as _
 from advisor.rulebase import citations
 from advisor.rulebase.questions import MISSING, Page, Question, Tree, Walk, parse_tree
 from advisor.security import limiter
