@@ -32,7 +32,7 @@ from spectree import SpecTree
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from advisor import assessments, store
-from advisor.assessment import TrailEntry
+from advisor.assessment import TrailEntry, public_from_stored
 from advisor.case import Case
 from advisor.errors import PROBLEM_JSON, problem
 from advisor.i18n import normalize
@@ -427,8 +427,11 @@ def _record(assessment_id: str, lang: str) -> store.AssessmentRecord:
 
 
 def body(record: store.AssessmentRecord, lang: str) -> dict[str, Any]:
-    """The stored result in ``lang`` (never recomputed), with the record's bookkeeping."""
-    data = record.assessment().public(lang)
+    """The stored result in ``lang`` (never recomputed), with the record's bookkeeping. A result
+    stored by this code is rendered straight from its JSON; an older one through the models."""
+    data = public_from_stored({**record.result_json, "id": record.id}, lang)
+    if data is None:
+        data = record.assessment().public(lang)
     data.update(
         title=record.title,
         revision=record.version_counter,
@@ -488,14 +491,25 @@ def create_assessment() -> Response:
 @limiter.limit(api_rate_limit)
 @spec.validate(
     query=LangQuery,
-    resp=SpecResponse(HTTP_200=AssessmentOut, **ERRORS),
+    resp=SpecResponse("HTTP_304", HTTP_200=AssessmentOut, **ERRORS),
     tags=["assessments"],
     operation_id="get_assessment",
     skip_validation=True,
 )
 def get_assessment(assessment_id: str) -> Response:
-    """A saved assessment, as it was stored (not recomputed)"""
+    """A saved assessment, as it was stored (not recomputed)
+
+    Send ``If-None-Match`` with the ETag you read to get 304 Not Modified (no body) while the
+    assessment is unchanged.
+    """
     lang = api_lang()
+    if request.if_none_match:
+        revision = store.get_revision(assessment_id)
+        if revision is not None and request.if_none_match.contains_weak(str(revision)):
+            response = Response(status=304)
+            response.headers["ETag"] = f'"{revision}"'
+            response.headers["Cache-Control"] = "no-store"
+            return response
     record = _record(assessment_id, lang)
     return _json(body(record, lang), headers={"ETag": _etag(record)})
 

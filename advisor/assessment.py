@@ -8,6 +8,8 @@ language. Renderers (pages, PDF, JSON) only read this; they never decide anythin
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -258,3 +260,121 @@ class Assessment(BaseModel):
             ],
             "generated_at": self.generated_at.isoformat(),
         }
+
+
+#: Bump when ``public`` or the stored form changes in a way the schema fingerprint below does not
+#: show (a validator that normalises differently, a computed value).
+STORED_FORMAT_VERSION = 1
+
+FORMAT_KEY = "stored_format"
+
+
+def _stored_format() -> str:
+    schema = json.dumps(Assessment.model_json_schema(mode="serialization"), sort_keys=True)
+    digest = hashlib.sha256(schema.encode()).hexdigest()[:16]
+    return f"{STORED_FORMAT_VERSION}-{digest}"
+
+
+#: Written into every stored result (``store.AssessmentRecord.set_assessment``): a result with
+#: this mark was dumped from an ``Assessment`` of exactly this schema, so ``public_from_stored``
+#: may render it without validating it back into the models.
+STORED_FORMAT = _stored_format()
+
+
+def public_from_stored(data: dict[str, Any], lang: str = "nb") -> dict[str, Any] | None:
+    """``Assessment.model_validate(data).public(lang)`` without the models, for a result stored
+    as ``model_dump(mode="json")`` by this code (``data[FORMAT_KEY] == STORED_FORMAT``); ``None``
+    for any other (older) stored form, which must go through the models. The same JSON, key for
+    key: tests/test_api.py compares both over the rule-base test cases and sampled cases."""
+    if data.get(FORMAT_KEY) != STORED_FORMAT:
+        return None
+    en = lang == "en"
+
+    def text(value: dict[str, str] | None) -> str | None:
+        if value is None:
+            return None
+        return value["en"] if en else value["nb"]
+
+    def cites(items: list[dict[str, Any]]) -> list[str]:
+        return [item["text"] for item in items]
+
+    def links(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{"citation": item["text"], "url": item["url"]} for item in items]
+
+    regime = data["regime"]
+    return {
+        "id": data["id"],
+        "lang": lang,
+        "ruleset": data["ruleset"],
+        "case": data["case"],
+        "regime": {
+            "code": regime["code"],
+            "title": text(regime["title"]),
+            "legal_basis": cites(regime["legal_basis"]),
+            "links": links(regime["legal_basis"]),
+            "why": text(regime["why"]),
+        },
+        "derived": data["derived"],
+        "routes": [
+            {
+                "code": route["code"],
+                "available": route["available"],
+                "title": text(route["title"]),
+                "legal_basis": cites(route["legal_basis"]),
+                "links": links(route["legal_basis"]),
+                "why": text(route["why"]),
+                "steps": [text(step) for step in route["steps"]],
+                "texts": {key: text(value) for key, value in route["texts"].items()},
+                "rules": route["rules"],
+                "draft": route["draft"],
+            }
+            for route in data["routes"]
+        ],
+        "obligations": [
+            {
+                "code": item["code"],
+                "title": text(item["title"]),
+                "legal_basis": cites(item["legal_basis"]),
+                "links": links(item["legal_basis"]),
+                "why": text(item["why"]),
+                "steps": [text(step) for step in item["steps"]],
+                "texts": {key: text(value) for key, value in item["texts"].items()},
+                "rules": item["rules"],
+                "draft": item["draft"],
+            }
+            for item in data["obligations"]
+        ],
+        "warnings": [
+            {
+                "code": item["code"],
+                "title": text(item["title"]),
+                "message": text(item["message"]),
+                "legal_basis": cites(item["legal_basis"]),
+                "rules": item["rules"],
+            }
+            for item in data["warnings"]
+        ],
+        "trail": data["trail"],
+        "documents": data["documents"],
+        "open_questions": [
+            {
+                "field": question["field"],
+                "label": text(question["label"]),
+                "branches": [
+                    {
+                        "answer": branch["answer"],
+                        "answer_label": text(branch["answer_label"]),
+                        "regime": branch["regime"],
+                        "regime_title": text(branch["regime_title"]),
+                        "opens": branch["opens"],
+                        "closes": branch["closes"],
+                        "adds_obligations": branch["adds_obligations"],
+                        "removes_obligations": branch["removes_obligations"],
+                    }
+                    for branch in question["branches"]
+                ],
+            }
+            for question in data["open_questions"]
+        ],
+        "generated_at": dt.datetime.fromisoformat(data["generated_at"]).isoformat(),
+    }

@@ -31,7 +31,7 @@ from sqlalchemy.orm import (
 )
 from sqlalchemy.orm.exc import StaleDataError
 
-from advisor.assessment import Assessment
+from advisor.assessment import FORMAT_KEY, STORED_FORMAT, Assessment
 from advisor.settings import REPO_ROOT, StartupError
 
 MIGRATIONS_DIR = REPO_ROOT / "migrations"
@@ -94,9 +94,13 @@ class AssessmentRecord(Base):
         return Assessment.model_validate({**self.result_json, "id": self.id})
 
     def set_assessment(self, assessment: Assessment) -> None:
-        """Store ``assessment`` (its answers, result, rule-base version and law date)."""
-        self.case_json = assessment.case.model_dump(mode="json")
-        self.result_json = assessment.model_copy(update={"id": self.id}).model_dump(mode="json")
+        """Store ``assessment`` (its answers, result, rule-base version and law date). The result
+        carries ``STORED_FORMAT``, so the API can render it without the models."""
+        result = assessment.model_dump(mode="json")
+        result["id"] = self.id
+        result[FORMAT_KEY] = STORED_FORMAT
+        self.case_json = dict(result["case"])
+        self.result_json = result
         self.ruleset_version = assessment.ruleset.version
         self.law_as_of = assessment.ruleset.law_as_of
 
@@ -257,6 +261,17 @@ def get_assessment(
         return None
     session = session or get_session()
     return session.get(AssessmentRecord, assessment_id, populate_existing=True)
+
+
+def get_revision(assessment_id: str, *, session: Session | None = None) -> int | None:
+    """The saved assessment's revision (``version_counter``, the API's ETag) without reading its
+    answers or result; ``None`` when there is none with that id."""
+    if not assessment_id or len(assessment_id) > 64:
+        return None
+    session = session or get_session()
+    return session.execute(
+        sa.select(AssessmentRecord.version_counter).where(AssessmentRecord.id == assessment_id)
+    ).scalar_one_or_none()
 
 
 def delete_assessment(assessment_id: str, *, session: Session | None = None) -> bool:
