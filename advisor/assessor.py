@@ -105,6 +105,7 @@ class Assessor:
         self.wording = Wording(rulebase)
         self._rules = {rule.id: rule for rule in rulebase.rules}
         self._reaches: dict[dt.date, _Reach] = {}
+        self._urls: dict[str, str | None] = {}  # citation -> its link (from sources.yaml)
 
     def _compile_errors(self, error: RuleCompileError, period: Period) -> list[SourceError]:
         """durable-rules' refusal as ``path:line:col`` messages on the rules it refused."""
@@ -279,7 +280,11 @@ class Assessor:
         seen: dict[str, None] = {}
         for item in items:
             seen.setdefault(item, None)
-        return [Citation(text=item, url=citations.url(item, self.rulebase)) for item in seen]
+        urls = self._urls
+        for item in seen:
+            if item not in urls:
+                urls[item] = citations.url(item, self.rulebase)
+        return [Citation(text=item, url=urls[item]) for item in seen]
 
     def _assemble(
         self, case: Case, period: Period, facts: dict[str, Any], outcome: Outcome
