@@ -21,7 +21,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from advisor import errors, i18n, security, store
     from advisor.settings import REPO_ROOT, Settings, load_settings
     from advisor.state import AdvisorState
-    from advisor.web import register_blueprints
+    from advisor.web import register_blueprints, templating
 
     config = dict(test_config or {})
     settings = load_settings(**{key.lower(): value for key, value in config.items()})
@@ -51,6 +51,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.update({k: v for k, v in config.items() if k.lower() not in Settings.model_fields})
 
     i18n.init_app(app)
+    templating.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     store.init_app(app)

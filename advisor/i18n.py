@@ -26,6 +26,9 @@ from urllib.parse import urlencode
 from babel.support import NullTranslations
 from flask import Flask, g, has_request_context, request, session
 from flask_babel import Babel, get_locale, get_translations
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from advisor.settings import REPO_ROOT
 
@@ -112,8 +115,21 @@ def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
 _ = gettext
 
 
+@pass_context
+def template_gettext(context: Context, string: str, /, **variables: Any) -> str:
+    """``_("...")`` in a template, as Jinja's newstyle gettext does it: the translation is
+    always a format string (``%%`` is a percent sign) and, with autoescape, the variables are
+    escaped."""
+    text = _current()[0].ugettext(string)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables
+
+
 def switch_url(language: str) -> str:
     """The current page's URL in ``language`` (the query string is kept)."""
+    if not request.args:  # the usual case; the same URL as urlencode gives
+        return f"{request.script_root}{request.path}?lang={language}"
     args = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
     args.append(("lang", language))
     return f"{request.script_root}{request.path}?{urlencode(args)}"
@@ -146,6 +162,9 @@ def init_app(app: Flask) -> None:
         npgettext=lambda c, s, p, n: _current()[0].unpgettext(c, s, p, n),
         newstyle=True,
     )
+    # ``_()`` and ``gettext()`` in templates: Jinja's newstyle gettext in one call (Jinja's own
+    # goes through two context calls and a name lookup per text).
+    app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext)
     app.before_request(remember_language)
     app.jinja_env.globals.update(
         get_locale=get_locale,

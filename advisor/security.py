@@ -102,23 +102,33 @@ def _start_request() -> None:
     g.request_started = time.perf_counter()
 
 
+_HEADER_NAMES = tuple((name.lower(), name, value) for name, value in SECURITY_HEADERS.items())
+
+
 def _finish_response(response: Response) -> Response:
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    if request.is_secure:
-        response.headers.setdefault("Strict-Transport-Security", HSTS)
-    if not request.path.startswith("/static/"):
-        response.vary.add("Accept-Language")  # the language follows the browser's preference
+    headers = response.headers
+    # What Headers.setdefault does for each header, with one pass over the view's own headers.
+    own = {name.lower() for name, _value in headers}
+    headers.extend([(name, value) for key, name, value in _HEADER_NAMES if key not in own])
+    if request.is_secure and "strict-transport-security" not in own:
+        headers["Strict-Transport-Security"] = HSTS
+    path = request.path
+    if not path.startswith("/static/"):
+        # The language follows the browser's preference (the API); add to a view's own Vary.
+        if "vary" in own:
+            response.vary.add("Accept-Language")
+        else:
+            headers["Vary"] = "Accept-Language"
     rid = g.get("request_id")
     if rid:
-        response.headers[REQUEST_ID_HEADER] = rid
-    if request.path not in QUIET_PATHS:
+        headers[REQUEST_ID_HEADER] = rid
+    if path not in QUIET_PATHS:
         started = g.get("request_started")
         request_log.info(
             "request",
             extra={
                 "method": request.method,
-                "path": request.path,
+                "path": path,
                 "status": response.status_code,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 2)
                 if started

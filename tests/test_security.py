@@ -144,3 +144,42 @@ def test_csrf_refusal_carries_a_request_id(make_app):
     assert response.status_code == 400
     request_id = response.headers.get("X-Request-ID")
     assert request_id and request_id in response.get_data(as_text=True)
+
+
+def test_security_headers_exactly_once_and_a_views_own_header_wins(make_app, csrf_token):
+    app = make_app()
+
+    def own_policy() -> tuple[str, int, dict[str, str]]:
+        return "framed", 200, {"X-Frame-Options": "SAMEORIGIN", "Vary": "Cookie"}
+
+    app.add_url_rule("/_test/own-policy", "own_policy", own_policy)
+    client = app.test_client()
+    started = client.post("/ny", data={"csrf_token": csrf_token(client)})
+    responses = {
+        "front page": client.get("/"),
+        "wizard step": client.get(started.location),
+        "answer (303)": client.post(started.location, data={"csrf_token": csrf_token(client)}),
+        "static file": client.get("/static/css/app.css"),
+        "not found": client.get(PAGE),
+    }
+    for what, response in responses.items():
+        for name in security.SECURITY_HEADERS:
+            assert response.headers.getlist(name) == [security.SECURITY_HEADERS[name]], what
+        assert len(response.headers.getlist("X-Request-ID")) == 1, what
+    assert "Accept-Language" not in responses["static file"].headers.get("Vary", "")
+    responses["static file"].close()
+    own = client.get("/_test/own-policy", base_url="https://localhost")
+    assert own.headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    assert own.headers["Content-Security-Policy"] == security.CONTENT_SECURITY_POLICY
+    assert {v.strip() for v in own.headers["Vary"].split(",")} >= {"Cookie", "Accept-Language"}
+    assert own.headers.getlist("Strict-Transport-Security") == [security.HSTS]
+
+
+def test_stylesheet_links_follow_the_mount_point(client):
+    """Pages served under a path prefix (SCRIPT_NAME) link their static files under it too."""
+    plain = client.get("/").get_data(as_text=True)
+    mounted = client.get("/", environ_overrides={"SCRIPT_NAME": "/anskaffelser"})
+    html = mounted.get_data(as_text=True)
+    assert 'href="/static/css/app.css"' in plain
+    assert 'href="/anskaffelser/static/css/app.css"' in html
+    assert 'href="/static/css/app.css"' in client.get("/").get_data(as_text=True)

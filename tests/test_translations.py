@@ -88,3 +88,13 @@ def test_force_locale_still_switches_the_language_inside_a_request(app):
         assert render_template_string(page) == "Fortsett Steg 1 av 2"
     with app.app_context():  # outside a request: bokmål
         assert gettext("Continue") == "Fortsett"
+
+
+def test_template_texts_escape_their_variables_and_keep_percent_signs(app):
+    from flask import render_template_string
+
+    with app.test_request_context("/?lang=en"):
+        html = render_template_string(
+            '{{ _("Up to %(share)s%% of %(what)s", share=30, what=w) }}', w="<b>x</b>"
+        )
+    assert html == "Up to 30% of &lt;b&gt;x&lt;/b&gt;"
