@@ -42,6 +42,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         RATELIMIT_STORAGE_URI=settings.ratelimit_storage_uri,
         MAX_CONTENT_LENGTH=settings.max_content_length,
         TRUSTED_PROXIES=settings.trusted_proxies,
+        SQLITE_SYNCHRONOUS=settings.sqlite_synchronous,
         SESSION_COOKIE_NAME="advisor_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

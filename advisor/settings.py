@@ -14,6 +14,7 @@ The app runs from the checkout: ``rules/``, ``templates/``, ``static/``, ``trans
 | ``INSTANCE_PATH`` | ``<repo>/instance`` | runtime files (SQLite database, secret key) |
 | ``TRUSTED_PROXIES`` | ``0`` | number of reverse proxies whose X-Forwarded-* headers to trust |
 | ``LOG_LEVEL`` | ``INFO`` | level of the JSON logs on stderr |
+| ``SQLITE_SYNCHRONOUS`` | ``NORMAL`` | SQLite only: ``NORMAL`` or ``FULL`` (fsync every commit; see docs/operations.md) |
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import secrets
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Path(advisor.__file__).parent.parent: the checkout (the app runs from an editable install).
@@ -57,6 +58,14 @@ class Settings(BaseSettings):
     instance_path: Path = REPO_ROOT / "instance"
     trusted_proxies: int = Field(default=0, ge=0, le=5)
     log_level: str = "INFO"
+    # SQLite (WAL) durability: NORMAL survives an app or process crash; an OS crash or power
+    # cut may roll back the last commits. FULL also survives those, at one fsync per commit.
+    sqlite_synchronous: Literal["FULL", "NORMAL"] = "NORMAL"
+
+    @field_validator("sqlite_synchronous", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
 
     @property
     def production(self) -> bool:

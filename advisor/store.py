@@ -133,16 +133,29 @@ def to_json(value: Any) -> str:
     return pydantic_core.to_json(value, inf_nan_mode="constants").decode()
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL, a busy timeout and foreign keys."""
+SQLITE_SYNCHRONOUS = ("FULL", "NORMAL")
+
+
+def make_engine(url: str, *, sqlite_synchronous: str | None = None) -> Engine:
+    """An engine for ``url``; SQLite gets WAL, ``synchronous`` (``sqlite_synchronous``, else the
+    ``SQLITE_SYNCHRONOUS`` setting: NORMAL by default), a busy timeout and foreign keys.
+    PostgreSQL keeps its own durability settings."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
+        if sqlite_synchronous is None:
+            from advisor.settings import load_settings
+
+            sqlite_synchronous = load_settings().sqlite_synchronous
+        synchronous = sqlite_synchronous.strip().upper()
+        if synchronous not in SQLITE_SYNCHRONOUS:
+            raise ValueError(f"SQLITE_SYNCHRONOUS must be FULL or NORMAL, not {synchronous!r}")
         engine = sa.create_engine(url, connect_args={"timeout": 15}, json_serializer=to_json)
 
         @sa.event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA synchronous={synchronous}")  # one of SQLITE_SYNCHRONOUS
             cursor.execute("PRAGMA busy_timeout=15000")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
@@ -165,7 +178,7 @@ def after_fork() -> None:
 
 def init_app(app: Flask) -> None:
     url = app.config["DATABASE_URL"]
-    engine = make_engine(url)
+    engine = make_engine(url, sqlite_synchronous=app.config.get("SQLITE_SYNCHRONOUS"))
     check_migrated(engine)
     engine.dispose()  # no connection survives into forked workers
     app.extensions["advisor_store"] = StoreState(
