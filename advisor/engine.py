@@ -27,6 +27,12 @@ from advisor.rulebase.compiler import CompiledRule, Period
 warnings.filterwarnings("ignore", message=r".*utcfromtimestamp.*", category=DeprecationWarning)
 
 CASE_GROUP = "case"
+#: The most comparisons and and/or nodes one pattern of a decision-list rule may have once
+#: negations are inlined. durable-rules refuses a pattern whose nested and/or expressions
+#: reach 32 entries (error 113, MAX_SEQUENCE_EXPRESSIONS); patterns of up to 40 nodes were
+#: accepted in every shape tried, so 30 leaves a margin. The engine falls back to no
+#: inlining if durable-rules still refuses (``DurableEngine._register``).
+INLINE_BUDGET = 30
 
 
 class RuleCompileError(RuntimeError):
@@ -230,26 +236,98 @@ def _dnf(node: conditions.Node, derived: set[str], tables: dict) -> list[Conjunc
     raise TypeError("conditions must be in negation normal form")  # pragma: no cover
 
 
+def _exclusive(node: conditions.Node, derived: set[str]) -> conditions.Node:
+    """The same condition with its "or"s made exclusive where that is exact.
+
+    durable-rules gives an "or" one match per alternative that holds, so a rule whose ors
+    overlap fires once for every combination (six times for ``(a or b) and (c or d or e)``
+    when all hold), and each firing asserts its fact again. ``a or b`` is rewritten as ``a
+    or (not a and b)`` when ``a`` reads answers only: for answers a comparison and its
+    negation never both hold (``conditions.negate_leaf``). A derived fact can be absent, so
+    alternatives that read one are put last and not negated.
+    """
+    if isinstance(node, conditions.Leaf):
+        return node
+    if isinstance(node, conditions.All):
+        return conditions.All(tuple(_exclusive(item, derived) for item in node.items))
+
+    def on_answers(item: conditions.Node) -> bool:
+        return all(leaf.fact not in derived for leaf in conditions.leaves(item))
+
+    ordered = sorted(node.items, key=lambda item: not on_answers(item))  # stable
+    items: list[conditions.Node] = []
+    earlier: list[conditions.Node] = []
+    for item in ordered:
+        own = _exclusive(item, derived)
+        items.append(conditions.All((*earlier, own)) if earlier else own)
+        if on_answers(item):
+            earlier.append(_exclusive(conditions.nnf(conditions.Not(item)), derived))
+    return conditions.Any_(tuple(items))
+
+
+def _expressions(rule: dict | None) -> int:
+    """The largest pattern of a durable rule, counted in comparisons and and/or nodes."""
+    if rule is None:
+        return 0
+
+    def nodes(expression: dict) -> int:
+        key, value = next(iter(expression.items()))
+        return 1 + sum(map(nodes, value)) if key in ("$and", "$or") else 1
+
+    alternatives = [rule["all"]] if "all" in rule else [next(iter(a.values())) for a in rule["any"]]
+    return max(nodes(next(iter(alias.values()))) for aliases in alternatives for alias in aliases)
+
+
 def _and(items: list[dict]) -> dict:
     return items[0] if len(items) == 1 else {"$and": items}
 
 
 def _aliases(conj: Conjunct, guard: tuple[str, int] | None) -> list[dict]:
-    case_conds = conj.get(CASE_GROUP, [])
-    aliases = [{"c": _and([{"t": "case"}, *case_conds])}]
-    for group, conds in sorted(conj.items()):
-        if group == CASE_GROUP:
-            continue
-        aliases.append({f"d_{group}": _and([{"t": "d"}, {"k": group}, *conds])})
+    """The facts one alternative joins. The case fact is left out when the alternative
+    tests nothing on it but joins a derived or "missed" fact: each session holds one case,
+    and every join costs durable-rules memory in each new session (about 8 KB)."""
+    aliases = [
+        {f"d_{group}": _and([{"t": "d"}, {"k": group}, *conds])}
+        for group, conds in sorted(conj.items())
+        if group != CASE_GROUP
+    ]
     if guard is not None:
         name, position = guard
         aliases.append({"m": _and([{"t": "m"}, {"k": name}, {"i": position}])})
+    case_conds = conj.get(CASE_GROUP, [])
+    if case_conds or not aliases:
+        aliases.insert(0, {"c": _and([{"t": "case"}, *case_conds])})
     return aliases
+
+
+def _merge(conjuncts: list[Conjunct]) -> list[Conjunct]:
+    """Alternatives that join the same derived facts with the same tests, and differ only
+    in what they test on the case, become one alternative whose case test is an "or": one
+    join instead of several."""
+    merged: dict[str, Conjunct] = {}
+    options: dict[str, list[list[dict]]] = {}
+    for conj in conjuncts:
+        rest = {group: conds for group, conds in conj.items() if group != CASE_GROUP}
+        key = json.dumps(rest, sort_keys=True)
+        merged.setdefault(key, rest)
+        options.setdefault(key, []).append(conj.get(CASE_GROUP, []))
+    result = []
+    for key, rest in merged.items():
+        alternatives = options[key]
+        if len(alternatives) == 1:
+            case_conds = alternatives[0]
+        elif any(not conds for conds in alternatives):
+            case_conds = []  # one alternative tests nothing on the case: the "or" holds
+        else:
+            case_conds = [{"$or": [_and(conds) for conds in alternatives]}]
+        result.append({**rest, CASE_GROUP: case_conds} if case_conds else dict(rest))
+    return result
 
 
 def _rule_json(conjuncts: list[Conjunct], guard: tuple[str, int] | None, run: Any) -> dict | None:
     if not conjuncts:
         return None
+    conjuncts = _merge(conjuncts)
     if len(conjuncts) == 1:
         return {"all": _aliases(conjuncts[0], guard), "run": run}
     return {
@@ -261,17 +339,27 @@ def _rule_json(conjuncts: list[Conjunct], guard: tuple[str, int] | None, run: An
 class _Context:
     """What an action sees: the evaluation's outcome, and a way to assert chained facts."""
 
-    __slots__ = ("handle", "outcome", "sid")
+    __slots__ = ("asserted", "handle", "outcome", "sid", "suffix")
 
     def __init__(self, handle: int, sid: str, outcome: Outcome) -> None:
         self.handle, self.sid, self.outcome = handle, sid, outcome
+        self.suffix = json.dumps(sid) + "}"
+        self.asserted: set[str] = set()
 
-    def assert_fact(self, fact: dict[str, Any]) -> None:
-        """Assert a derived or "missed" fact into this session. A fact no rule reads, or one
-        already asserted, is fine (result codes 1 and 2); the actions it enables are picked
-        up by the evaluation loop."""
-        fact["sid"] = self.sid
-        durable_rules_engine.assert_fact(self.handle, json.dumps(fact, ensure_ascii=False))
+    def assert_fact(self, prefix: str) -> None:
+        """Assert a derived or "missed" fact into this session: ``prefix`` is its JSON up to
+        the session id (see ``_fact_prefix``). A fact no rule reads, or one already asserted,
+        is fine (result codes 1 and 2); the actions it enables are picked up by the
+        evaluation loop."""
+        if prefix not in self.asserted:  # a rule whose "or"s overlap fires more than once
+            self.asserted.add(prefix)
+            durable_rules_engine.assert_fact(self.handle, prefix + self.suffix)
+
+
+def _fact_prefix(fact: dict[str, Any]) -> str:
+    """A chained fact's JSON without its closing brace, ending in ``"sid":`` (encoded once,
+    when the rule is registered, instead of on every evaluation)."""
+    return json.dumps(fact, ensure_ascii=False)[:-1] + ', "sid": '
 
 
 def _action_name(message: str) -> str:
@@ -311,6 +399,7 @@ class DurableEngine:
         self._sids = itertools.count()
         self._table_pairs: set[tuple[str, str]] = set()
         self._case_fields: dict[str, list[str]] = {}  # the answers a period's rules read
+        self.not_inlined: list[str] = []  # periods registered without inlined negations
 
     def _register(self, period: Period) -> str:
         name = self._names.get(period.key)
@@ -322,6 +411,25 @@ class DurableEngine:
             for leaf in conditions.leaves(rule.condition):
                 if leaf.op in ("in_table", "not_in_table"):
                     self._table_pairs.add((leaf.fact, leaf.operand))
+        # A case's negation reads the same facts as the case, so facts_read covers both.
+        self._case_fields[period.key] = sorted(period.facts_read - derived)
+        try:
+            handle, actions = self._create(name, period, derived, inline=True)
+        except RuleCompileError:
+            # Inlined negations made some expression too long for durable-rules (error 113):
+            # fall back to one "missed" fact per case, which durable-rules always accepts
+            # when the rules alone are accepted (and otherwise names the culprits).
+            handle, actions = self._create(name, period, derived, inline=False)
+            self.not_inlined.append(period.key)
+        self._handles[name] = handle
+        self._actions[name] = actions
+        self._orders[name] = {rule.id: i for i, rule in enumerate(period.rules)}
+        self._names[period.key] = name
+        return name
+
+    def _create(
+        self, name: str, period: Period, derived: set[str], *, inline: bool
+    ) -> tuple[int, dict[str, Any]]:
         definition: dict[str, dict] = {}
         actions: dict[str, Any] = {}
 
@@ -331,18 +439,8 @@ class DurableEngine:
                 definition[rule_name] = rule
 
         for fact, cases in period.decisions.items():
-            for case in cases:
-                guard = (fact, case.position - 1) if case.position > 0 else None
-                hit = [{}] if case.otherwise else _dnf(case.condition, derived, self._tables)
-                add(f"{case.id}#hit", _rule_json(hit, guard, self._derive_action(case)))
-                if not case.otherwise and case.position + 1 < len(cases):
-                    miss = _dnf(negated(case), derived, self._tables)
-                    add(
-                        f"{case.id}#miss",
-                        _rule_json(miss, guard, self._miss_action(fact, case.position)),
-                    )
-        # A case's negation reads the same facts as the case, so facts_read covers both.
-        self._case_fields[period.key] = sorted(period.facts_read - derived)
+            for rule_name, rule in self._decision_list(fact, cases, derived, inline):
+                add(rule_name, rule)
         for rule in period.rules:
             add(
                 rule.id,
@@ -356,25 +454,72 @@ class DurableEngine:
             )
         except Exception as error:  # noqa: BLE001 - durable-rules raises a bare error code
             raise RuleCompileError(_culprits(definition), str(error)) from None
-        self._handles[name] = handle
-        self._actions[name] = actions
-        self._orders[name] = {rule.id: i for i, rule in enumerate(period.rules)}
-        self._names[period.key] = name
-        return name
+        return handle, actions
+
+    def _decision_list(
+        self, fact: str, cases: list[CompiledRule], derived: set[str], inline: bool
+    ) -> list[tuple[str, dict | None]]:
+        """The durable rules of one derived fact's decision list (first case that holds wins).
+
+        Case *i* holds when its condition holds and every earlier case's negation does. The
+        negations of earlier cases that read only answers (not derived facts) are written into
+        the case's own condition, as long as the rule stays within ``INLINE_BUDGET``; any
+        other earlier case is represented by a "missed" fact ``{"t": "m", "k": fact, "i":
+        position}`` that its ``#miss`` rule asserts and the later cases join on. Each inlined
+        negation spares an assert and an action per evaluation (the bulk of the work).
+        """
+
+        def rule(items: list[conditions.Node], guard: tuple[str, int] | None, run: Any) -> Any:
+            conjuncts = _dnf(conditions.All(tuple(items)), derived, self._tables)
+            return _rule_json(conjuncts, guard, run)
+
+        made: list[tuple[str, dict | None]] = []
+        guard: tuple[str, int] | None = None  # the last "missed" fact asserted
+        pending: list[conditions.Node] = []  # negations inlined since that fact
+        previous: CompiledRule | None = None
+        for case in cases:
+            own = conditions.TRUE if case.otherwise else case.condition
+            hit = rule([*pending, own], guard, self._derive_action(case))
+            if pending and previous is not None and _expressions(hit) > INLINE_BUDGET:
+                # Too long with the negations inlined: assert "missed" for the case before.
+                miss = rule(pending, guard, self._miss_action(fact, previous.position))
+                made.append((f"{previous.id}#miss", miss))
+                guard, pending = (fact, previous.position), []
+                hit = rule([own], guard, self._derive_action(case))
+            made.append((f"{case.id}#hit", hit))
+            if case.otherwise or case.position + 1 >= len(cases):
+                break
+            negation = _exclusive(negated(case), derived)
+            fits = _expressions(rule([*pending, negation], guard, None)) <= INLINE_BUDGET
+            if pending and previous is not None and not fits:
+                miss = rule(pending, guard, self._miss_action(fact, previous.position))
+                made.append((f"{previous.id}#miss", miss))
+                guard, pending = (fact, previous.position), []
+            previous = case
+            if inline and derived.isdisjoint(case.facts) and fits:
+                pending.append(negation)
+                continue
+            miss = rule([*pending, negation], guard, self._miss_action(fact, case.position))
+            made.append((f"{case.id}#miss", miss))
+            guard, pending = (fact, case.position), []
+        return made
 
     def _derive_action(self, case: CompiledRule) -> Any:
         fact, value, rule_id = case.code, case.value, case.id
+        prefix = _fact_prefix({"t": "d", "k": fact, "v": value})
 
         def action(c: _Context) -> None:
             c.outcome.derived[fact] = value
             c.outcome.derived_by[fact] = rule_id
-            c.assert_fact({"t": "d", "k": fact, "v": value})
+            c.assert_fact(prefix)
 
         return action
 
     def _miss_action(self, fact: str, position: int) -> Any:
+        prefix = _fact_prefix({"t": "m", "k": fact, "i": position})
+
         def action(c: _Context) -> None:
-            c.assert_fact({"t": "m", "k": fact, "i": position})
+            c.assert_fact(prefix)
 
         return action
 
@@ -426,7 +571,11 @@ class DurableEngine:
                 return outcome
             finally:
                 del self._outcomes[sid]
-                # Always delete the state (1.2 MB each, 1 024 at most); a missing one is fine.
+                # Always delete the state (stack-notes 1c), a missing one is fine. Keeping one
+                # session and retracting its facts instead would save the cost of a new
+                # session (about a third of an evaluation), but durable-rules 2.0.28 reads
+                # uninitialised memory when it retracts (valgrind: deleteMessageFromFrame)
+                # and crashed now and then in our trials: not an option.
                 with contextlib.suppress(Exception):
                     durable_rules_engine.delete_state(handle, sid)
 

@@ -20,10 +20,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rulebase_copies import pristine_rules
 
+from advisor import engine as engine_module
 from advisor.assessor import Assessor, LawDateOutOfRange
 from advisor.case import Case
 from advisor.engine import DurableEngine, Outcome, RuleActionError, run_plain
-from advisor.rulebase import load_rulebase
+from advisor.rulebase import conditions, load_rulebase
 from advisor.rulebase.loader import RuleBase
 from advisor.rulebase.testing import case_of
 from advisor.samples import CaseSampler
@@ -373,3 +374,99 @@ def test_a_session_exists_during_its_evaluation_only(
         assert not any(own.engine.has_state(p, sid) for p in own.periods)
     finally:
         own.close()
+
+
+# ----------------------------------------------------------------------------- how decision lists compile
+
+
+def test_every_period_compiles_with_inlined_negations(assessor: Assessor) -> None:
+    """The faster form is the one in use: durable-rules accepted every period's rules with
+    the earlier cases' negations written into the later cases (no fallback)."""
+    assert assessor.engine.not_inlined == []
+
+
+@pytest.mark.parametrize("budget", [0, 8])
+def test_any_inlining_budget_gives_the_same_results(
+    rulebase: RuleBase, sampler: CaseSampler, monkeypatch: pytest.MonkeyPatch, budget: int
+) -> None:
+    """Budget 0 is the plain chain (a "missed" fact after every case); 8 splits the chains
+    in other places than the default. The decisions must not depend on it."""
+    monkeypatch.setattr(engine_module, "INLINE_BUDGET", budget)
+    own = Assessor(rulebase)
+    try:
+        for loaded in rulebase.tests:
+            durable, plain = both(own, case_of(loaded))
+            assert durable == plain, loaded.test.name
+        for case in sampler.cases(300, seed=budget):
+            durable, plain = both(own, case)
+            assert durable == plain
+    finally:
+        own.close()
+
+
+def test_refused_inlining_falls_back_to_the_chain(
+    rulebase: RuleBase, sampler: CaseSampler, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = DurableEngine._create
+
+    def refusing(self: DurableEngine, name: str, period: Any, derived: Any, *, inline: bool):
+        if inline:
+            raise engine_module.RuleCompileError([], "error 113")
+        return original(self, name, period, derived, inline=inline)
+
+    monkeypatch.setattr(DurableEngine, "_create", refusing)
+    own = Assessor(rulebase)
+    try:
+        assert sorted(own.engine.not_inlined) == sorted(p.key for p in own.periods)
+        for case in sampler.cases(200, seed=11):
+            durable, plain = both(own, case)
+            assert durable == plain
+    finally:
+        own.close()
+
+
+def test_exclusive_conditions_mean_the_same(assessor: Assessor, sampler: CaseSampler) -> None:
+    """``_exclusive`` rewrites every negation the decision lists use so that durable-rules
+    fires a rule once; on any case (derived facts present or not) it must hold exactly when
+    the negation as compiled holds."""
+    tables = assessor.rulebase.tables
+    cases = list(sampler.cases(400, seed=12))
+    checked = 0
+    for period in assessor.periods:
+        derived = set(period.decisions)
+        joined = frozenset(derived)
+        negations = [
+            case.negated
+            for cases_ in period.decisions.values()
+            for case in cases_
+            if case.negated is not None
+        ]
+        rewritten = [engine_module._exclusive(node, derived) for node in negations]
+        for case in cases:
+            facts = case.facts()
+            _, with_derived = engine_module.derive_plain(period, facts, tables)
+            for variant in (facts, with_derived):
+                for node, exclusive in zip(negations, rewritten, strict=True):
+                    expected = conditions.evaluate(node, variant, tables, joined)
+                    assert conditions.evaluate(exclusive, variant, tables, joined) == expected
+                    checked += 1
+    assert checked > 10_000
+
+
+def test_a_chained_fact_is_asserted_once(
+    assessor: Assessor, sampler: CaseSampler, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each derived and "missed" fact reaches durable-rules once per evaluation, however
+    many ways its rule matched (each extra assert would set off the next rules again)."""
+    sent: list[str] = []
+    original = engine_module.durable_rules_engine.assert_fact
+
+    def counting(handle: int, message: str) -> Any:
+        sent.append(message)
+        return original(handle, message)
+
+    monkeypatch.setattr(engine_module.durable_rules_engine, "assert_fact", counting)
+    for case in sampler.cases(100, seed=13):
+        sent.clear()
+        assessor.outcome(case)
+        assert len(sent) == len(set(sent))
