@@ -373,6 +373,13 @@ def _action_name(message: str) -> str:
 
 _sequence = itertools.count()
 
+#: The rule every case fact matches (see ``DurableEngine._create``).
+SESSION_RULE = "advisor#session"
+
+
+def _no_action(c: _Context) -> None:
+    """The action of ``SESSION_RULE``: nothing to conclude."""
+
 
 class DurableEngine:
     """One rule-base version: a durable-rules ruleset per period, registered lazily.
@@ -441,6 +448,11 @@ class DurableEngine:
         for fact, cases in period.decisions.items():
             for rule_name, rule in self._decision_list(fact, cases, derived, inline):
                 add(rule_name, rule)
+        # Every case fact matches this rule, so a session never starts with a fact that
+        # matched nothing: durable-rules 2.0.28 corrupts its heap when such a session is
+        # deleted in a large ruleset ("munmap_chunk(): invalid pointer" after a few hundred
+        # evaluations; tests/test_engine.py::test_a_case_that_matches_no_rule).
+        add(SESSION_RULE, {"all": [{"c": {"t": "case"}}], "run": _no_action})
         for rule in period.rules:
             add(
                 rule.id,
@@ -553,7 +565,7 @@ class DurableEngine:
                 code, state = durable_rules_engine.assert_fact(
                     handle, json.dumps(case_fact, ensure_ascii=False)
                 )
-                if code == 0:  # 1: no rule reads the case at all; nothing fires
+                if code == 0:  # always: SESSION_RULE reads every case
                     started = durable_rules_engine.start_action_for_state(handle, state)
                     message = started[1] if started else None
                     while message:
