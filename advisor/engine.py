@@ -4,8 +4,11 @@ durable-rules is used as ``../shared/stack-notes.md`` section 1 prescribes: a pr
 its background dispatcher off, synchronous one-argument actions, a unique ruleset name per
 rule-base version and period, ``state["exception"]`` checked, and the session state deleted
 after every evaluation. Derived facts are separate facts (``{"t": "d", "k": name, "v": value}``)
-so rules chain forward; a derived fact's cases form a decision list, each case guarded by a
-"missed" fact of the case before it.
+so rules chain forward; a derived fact's cases form a decision list: a case holds when its own
+condition and the negations of the earlier cases hold, the negations written into its pattern
+where they read answers only, otherwise joined as "missed" facts the earlier case asserts
+(``DurableEngine._decision_list``). docs/performance.md ("Engine") has the measurements and two
+durable-rules defects this module works around.
 """
 
 from __future__ import annotations
