@@ -145,7 +145,9 @@ def _read_case(path: str, law_as_of: str | None) -> Case:
     except OSError as exc:
         raise click.ClickException(f"cannot read {path}: {exc.strerror}") from None
     except json.JSONDecodeError as exc:
-        raise click.ClickException(f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
+        raise click.ClickException(
+            f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}"
+        ) from None
     if not isinstance(data, dict):
         raise click.ClickException(f"{path}: the case must be a JSON object")
     if law_as_of:
@@ -194,7 +196,9 @@ def db() -> None:
 
 
 @db.command("upgrade")
-@click.option("--database", "database_url", default=None, help="Default: $DATABASE_URL or instance/.")
+@click.option(
+    "--database", "database_url", default=None, help="Default: $DATABASE_URL or instance/."
+)
 def db_upgrade(database_url: str | None) -> None:
     """Run the schema migrations up to the newest (what `make install` does)."""
     from advisor import store
@@ -203,6 +207,44 @@ def db_upgrade(database_url: str | None) -> None:
     url = database_url or load_settings().resolved_database_url()
     store.upgrade_database(url)
     click.echo(f"database {store.safe_url(url)} is at the newest schema")
+
+
+@db.command("purge-drafts")
+@click.option(
+    "--older-than-days",
+    type=click.IntRange(min=1),
+    default=180,
+    show_default=True,
+    help="Delete wizard drafts nobody has changed for this many days.",
+)
+@click.option(
+    "--database", "database_url", default=None, help="Default: $DATABASE_URL or instance/."
+)
+def db_purge_drafts(older_than_days: int, database_url: str | None) -> None:
+    """Delete old unfinished wizard drafts (for a daily job; saved assessments are kept).
+
+    A draft holds a buyer's answers, including free text; keeping it no longer than needed
+    is the storage-limitation principle of the GDPR (art. 5(1)(e)).
+    """
+    import datetime as dt
+
+    from sqlalchemy.orm import Session
+
+    from advisor import store
+    from advisor.settings import StartupError, load_settings
+    from advisor.wizard.drafts import purge_drafts
+
+    url = database_url or load_settings().resolved_database_url()
+    engine = store.make_engine(url)
+    try:
+        store.check_migrated(engine)
+        with Session(engine) as session:
+            count = purge_drafts(dt.timedelta(days=older_than_days), session=session)
+    except StartupError as error:  # not migrated, or unreachable: say so, no traceback
+        raise click.ClickException(str(error)) from None
+    finally:
+        engine.dispose()
+    click.echo(f"deleted {count} draft(s) unchanged for {older_than_days} days or more")
 
 
 @main.command("screen")

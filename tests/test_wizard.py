@@ -634,3 +634,49 @@ def test_old_drafts_can_be_purged(app: Flask, wizard: Wizard):
         session.commit()
         assert purge_drafts(dt.timedelta(days=180)) == 1
         assert get_draft(wizard.draft_id) is None
+
+
+def test_the_purge_command_deletes_old_drafts_only(app: Flask, wizard: Wizard, tmp_path):
+    """`advisor db purge-drafts` (for an operator's daily job) removes drafts unchanged for
+    the given number of days, keeps newer ones, and refuses an unmigrated database cleanly."""
+    import datetime as dt
+
+    import sqlalchemy as sa
+    from click.testing import CliRunner
+
+    from advisor.cli import main
+    from advisor.store import get_session
+    from advisor.wizard.drafts import Draft
+
+    wizard.start()
+    old_id = wizard.draft_id
+    wizard.start()
+    new = wizard.draft_id
+    assert old_id != new
+    url = app.config["DATABASE_URL"]
+    with app.app_context():
+        draft = get_draft(old_id)
+        session = get_session()
+        session.execute(
+            sa.update(Draft)
+            .where(Draft.id == draft.id)
+            .values(updated_at=draft.updated_at - dt.timedelta(days=31))
+        )
+        session.commit()
+    runner = CliRunner()
+    kept = runner.invoke(main, ["db", "purge-drafts", "--older-than-days", "60", "--database", url])
+    assert kept.exit_code == 0, kept.output
+    assert "deleted 0 draft(s)" in kept.output
+    done = runner.invoke(main, ["db", "purge-drafts", "--older-than-days", "30", "--database", url])
+    assert done.exit_code == 0, done.output
+    assert "deleted 1 draft(s) unchanged for 30 days or more" in done.output
+    with app.app_context():
+        assert get_draft(old_id) is None
+        assert get_draft(new) is not None
+    empty = f"sqlite:///{tmp_path / 'empty.db'}"
+    refused = runner.invoke(main, ["db", "purge-drafts", "--database", empty])
+    assert refused.exit_code == 1
+    assert "not migrated" in refused.output
+    assert "Traceback" not in refused.output
+    zero = runner.invoke(main, ["db", "purge-drafts", "--older-than-days", "0", "--database", url])
+    assert zero.exit_code == 2
