@@ -68,6 +68,10 @@ def test_a_wizard_step_follows_the_language_switch_back_and_forth(client, csrf_t
     assert '<html lang="en">' in again and "Step 1 of" in again
     back = client.get(step + "?lang=nb").get_data(as_text=True)
     assert '<html lang="nb">' in back and "Steg 1 av" in back and "Step 1 of" not in back
+    # the question texts (kept per language once built) follow too
+    assert "Når starter anskaffelsen?" in nb and "Når starter anskaffelsen?" in back
+    assert "When does the procurement start?" in en and "Når starter" not in en
+    assert "The date you publish the notice" in en and "Datoen dere kunngjør" in back
 
 
 def test_force_locale_still_switches_the_language_inside_a_request(app):

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from flask import (
@@ -135,6 +136,71 @@ def citation_links(question: Question) -> list[dict[str, str | None]]:
 
 def yes_no_labels() -> dict[str, str]:
     return {"yes": _("Yes"), "no": _("No"), "unknown": _("Don't know")}
+
+
+@dataclass(frozen=True)
+class OptionView:
+    value: str
+    label: str
+    hint: str
+    id: str  # the input's element id
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    """What a step page shows of one question in one language: texts, element ids, options
+    (choice, yes/no and flags) and legal-basis links. Built once per rule base and language
+    (``question_views``), so a page does not look each of them up again."""
+
+    question: Question
+    id: str  # the input's (or fieldset's) element id
+    label: str
+    hint: str
+    help: str
+    options: tuple[OptionView, ...]
+    citations: tuple[dict[str, str | None], ...]
+
+
+def question_views(lang: str) -> dict[str, QuestionView]:
+    """``QuestionView`` by question id for ``lang`` (the current request's language)."""
+    rulebase = current_state().rulebase
+    cache: dict[tuple[str, str], dict[str, QuestionView]] = current_app.extensions.setdefault(
+        "advisor_wizard_views", {}
+    )
+    key = (rulebase.version, lang)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = {q.id: _question_view(q, lang) for q in tree().questions()}
+    return found
+
+
+def _question_view(question: Question, lang: str) -> QuestionView:
+    def text(value: dict[str, str] | None) -> str:
+        return (value.get(lang) or value.get("nb") or "") if value else ""
+
+    if question.type in ("yes_no", "yes_no_unknown"):
+        labels = yes_no_labels()
+        values = ("yes", "no", "unknown") if question.type == "yes_no_unknown" else ("yes", "no")
+        options = tuple(OptionView(v, labels[v], "", input_id(question, v)) for v in values)
+    else:
+        options = tuple(
+            OptionView(
+                o.value,
+                text(o.label),
+                text(o.hint) if question.type == "choice" else "",
+                input_id(question, o.value),
+            )
+            for o in question.options
+        )
+    return QuestionView(
+        question=question,
+        id=input_id(question),
+        label=text(question.label),
+        hint=text(question.hint),
+        help=text(question.help),
+        options=options,
+        citations=tuple(citation_links(question)),
+    )
 
 
 def display_value(question: Question, value: Any) -> str:
@@ -316,11 +382,12 @@ def render_step(
     if form is not None and errors and request.form.get("action", "next") != "search":
         status = 422
     cpv_matches = form.cpv_matches if form is not None else {}
+    views = question_views(current_language())
     body = render_template(
         "wizard/step.html",
         draft=draft,
         page=page,
-        questions=questions,
+        questions=[views[question.id] for question in questions],
         values=values,
         errors=errors,
         cpv_matches=cpv_matches,
@@ -329,10 +396,6 @@ def render_step(
         previous_url=previous,
         from_review=from_review,
         local=local,
-        citation_links=citation_links,
-        input_id=input_id,
-        first_input_id=first_input_id,
-        yes_no_labels=yes_no_labels(),
         cpv_name=lambda code: cpv_names().get(code),
         lang=current_language(),
     )
