@@ -106,6 +106,7 @@ serve-prod: install
 
 lint: $(STAMPS)/deps
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # --strict: a dependency that could not be checked (e.g. no access to the vulnerability
 # service) is a failure too, not a silent pass.

@@ -138,6 +138,7 @@ def reassess(
     after = assess(case).model_copy(update={"id": record.id})
     diff = changes(before, after)
     if save:
+
         def change(current: store.AssessmentRecord) -> None:
             current.set_assessment(assess(Case.model_validate(current.case_json)))
 

@@ -172,7 +172,11 @@ def _database_missing(url: str) -> str | None:
     from sqlalchemy.engine import make_url
 
     parsed = make_url(url)
-    on_disk = parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
+    on_disk = parsed.get_backend_name() == "sqlite" and parsed.database not in (
+        None,
+        "",
+        ":memory:",
+    )
     if on_disk and not Path(parsed.database).is_file():
         return f"no database file {parsed.database}"
     return None

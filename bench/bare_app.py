@@ -115,7 +115,10 @@ QUESTIONS = [
         "legal_basis": ["FOA § 4-1", "FOA § 3-1"],
         "answer": None,
         "options": [
-            {"value": "contract", "label": "En kontrakt (vi kjøper en vare, tjeneste eller et bygg)"},
+            {
+                "value": "contract",
+                "label": "En kontrakt (vi kjøper en vare, tjeneste eller et bygg)",
+            },
             {"value": "grant", "label": "Et tilskudd til en organisasjon"},
             {"value": "in_house", "label": "Kjøp fra en enhet vi eier eller kontrollerer"},
             {"value": "unsure", "label": "Vet ikke"},
@@ -151,4 +154,6 @@ def healthz() -> dict[str, str]:
 if __name__ == "__main__":
     with app.test_client() as client:
         body = client.get("/").data
-    print(f"bare_app: the baseline page for bench_web.py renders ({len(body)} bytes); nothing to measure here")
+    print(
+        f"bare_app: the baseline page for bench_web.py renders ({len(body)} bytes); nothing to measure here"
+    )

@@ -44,16 +44,35 @@ from advisor.settings import REPO_ROOT
 
 TARGET_SECONDS = 5.0
 HEADER = ["tittel", "oppdragsgiver", "art", "cpv", "anslått verdi", "oppstart", "varighet"]
-BUYERS = ["Bergen kommune", "kommune", "Vestland fylkeskommune", "fylkeskommune",
-          "Statens vegvesen", "stat", "Helse Bergen HF"]
+BUYERS = [
+    "Bergen kommune",
+    "kommune",
+    "Vestland fylkeskommune",
+    "fylkeskommune",
+    "Statens vegvesen",
+    "stat",
+    "Helse Bergen HF",
+]
 KINDS = [
     ("tjenester", ["90910000", "55510000", "98310000", "79530000", "90911200", "77310000"]),
     ("varer", ["30192000", "39130000", "15800000", "33140000"]),
     ("bygg og anlegg", ["45000000", "45210000", "45453000"]),
     ("helse- og sosialtjenester", ["85312000", "85311000", "85320000"]),
 ]
-MONTHS = ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september",
-          "oktober", "november", "desember"]
+MONTHS = [
+    "januar",
+    "februar",
+    "mars",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "desember",
+]
 
 
 def amount_text(rng: random.Random, value: int) -> Any:
@@ -74,15 +93,28 @@ def generate(rows: int, seed: int) -> list[list[Any]]:
     plan = []
     for number in range(rows):
         kind, cpvs = rng.choice(KINDS)
-        value = rng.choice([50_000, 250_000, 800_000, 1_600_000, 2_400_000, 3_600_000,
-                            9_000_000, 60_000_000]) + rng.randrange(0, 100_000)
+        value = rng.choice(
+            [50_000, 250_000, 800_000, 1_600_000, 2_400_000, 3_600_000, 9_000_000, 60_000_000]
+        ) + rng.randrange(0, 100_000)
         start = dt.date(2026, 1, 1) + dt.timedelta(days=rng.randrange(0, 900))
-        date_text = rng.choice([start.strftime("%d.%m.%Y"), start.isoformat(),
-                                f"{MONTHS[start.month - 1]} {start.year}",
-                                f"Q{(start.month - 1) // 3 + 1} {start.year}"])
+        date_text = rng.choice(
+            [
+                start.strftime("%d.%m.%Y"),
+                start.isoformat(),
+                f"{MONTHS[start.month - 1]} {start.year}",
+                f"Q{(start.month - 1) // 3 + 1} {start.year}",
+            ]
+        )
         duration = rng.choice(["12", "24 mnd", "2 år", "2+1+1 år", "36", ""])
-        row = [f"Anskaffelse {number + 1}", rng.choice(BUYERS), kind, rng.choice(cpvs + [""]),
-               amount_text(rng, value), date_text, duration]
+        row = [
+            f"Anskaffelse {number + 1}",
+            rng.choice(BUYERS),
+            kind,
+            rng.choice(cpvs + [""]),
+            amount_text(rng, value),
+            date_text,
+            duration,
+        ]
         if rng.random() < 0.05:  # a bad row: wrong type, unknown CPV or empty buyer
             broken = rng.randrange(3)
             row[[4, 3, 1][broken]] = ["mange penger", "99999999", ""][broken]
@@ -194,17 +226,25 @@ def main() -> int:
     print(f"rows: {len(rows)} ({bad} with errors, {len(cases)} assessed), seed {args.seed}")
     print(f"read CSV: {ms(t_csv)}")
     print(f"read XLSX: {ms(t_xlsx)}")
-    print(f"screen {len(rows)} rows: {sec(t_screen)}, {t_screen.cpu / len(rows) * 1000:.2f} ms cpu/row")
-    print(f"baseline (assessment loop only, {len(cases)} cases): {sec(t_base)}, "
-          f"{t_base.cpu / max(1, len(cases)) * 1000:.2f} ms cpu/case")
+    print(
+        f"screen {len(rows)} rows: {sec(t_screen)}, {t_screen.cpu / len(rows) * 1000:.2f} ms cpu/row"
+    )
+    print(
+        f"baseline (assessment loop only, {len(cases)} cases): {sec(t_base)}, "
+        f"{t_base.cpu / max(1, len(cases)) * 1000:.2f} ms cpu/case"
+    )
     print(f"ratio screen/baseline: {t_screen / t_base:.2f}x (cpu {t_screen.cpu / t_base.cpu:.2f}x)")
     print(f"export XLSX: {ms(t_out_xlsx)}")
     print(f"export CSV: {ms(t_out_csv)}")
     print(f"export PDF summary (first 100 rows + bad rows): {sec(t_pdf)}, {len(pdf) // 1024} kB")
     print(f"upload path (read XLSX + screen + result as JSON): {sec(t_total)}")
-    print(f"ratio upload path/baseline: {t_total / t_base:.2f}x (cpu {t_total.cpu / t_base.cpu:.2f}x)")
+    print(
+        f"ratio upload path/baseline: {t_total / t_base:.2f}x (cpu {t_total.cpu / t_base.cpu:.2f}x)"
+    )
     verdict = "met" if t_total.cpu < TARGET_SECONDS else "NOT met"
-    print(f"target (1 000 rows uploaded and screened in under {TARGET_SECONDS:g} s of cpu): {verdict}")
+    print(
+        f"target (1 000 rows uploaded and screened in under {TARGET_SECONDS:g} s of cpu): {verdict}"
+    )
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 

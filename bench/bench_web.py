@@ -94,7 +94,12 @@ def migrate(database_url: str) -> None:
     env = {**os.environ, "DATABASE_URL": database_url}
     result = subprocess.run(
         [tool("alembic"), "upgrade", "head"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=False,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     if result.returncode != 0:
         raise RuntimeError(f"alembic upgrade head failed:\n{result.stderr[-2000:]}")
@@ -159,11 +164,16 @@ def gunicorn_server(
     command = [tool("gunicorn"), "-c", str(REPO / "gunicorn.conf.py"), *extra_args, app_spec]
     with logs.open("wb") as stderr_file:
         process = subprocess.Popen(
-            command, cwd=REPO, env=full_env, stdout=stderr_file, stderr=subprocess.STDOUT,
+            command,
+            cwd=REPO,
+            env=full_env,
+            stdout=stderr_file,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    server = Server(name, f"http://127.0.0.1:{port}", process, logs, workdir,
-                    (env or {}).get("DATABASE_URL"))
+    server = Server(
+        name, f"http://127.0.0.1:{port}", process, logs, workdir, (env or {}).get("DATABASE_URL")
+    )
     try:
         wait_ready(server, boot_timeout)
         yield server
@@ -186,7 +196,9 @@ def wait_ready(server: Server, timeout: float) -> None:
         except (OSError, urllib.error.URLError):
             pass
         time.sleep(0.2)
-    raise RuntimeError(f"{server.name}: not ready after {timeout:.0f} s:\n{server.stderr()[-3000:]}")
+    raise RuntimeError(
+        f"{server.name}: not ready after {timeout:.0f} s:\n{server.stderr()[-3000:]}"
+    )
 
 
 def stop(process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
@@ -259,8 +271,9 @@ class FormParser(html.parser.HTMLParser):
             return
         elif tag == "input" and a.get("name"):
             kind = (a.get("type") or "text").lower()
-            self._form.fields.append(FormField("input", kind, a["name"], a.get("value", ""),
-                                               "checked" in a))
+            self._form.fields.append(
+                FormField("input", kind, a["name"], a.get("value", ""), "checked" in a)
+            )
         elif tag == "button":
             kind = (a.get("type") or "submit").lower()
             self._button = FormField("button", kind, a.get("name", ""), a.get("value", ""))
@@ -310,8 +323,9 @@ _NOT_FORWARD = re.compile(
 
 def forward_button(form: Form) -> FormField | None:
     """The submit button that moves on (not back, cancel, save-for-later, search, ...)."""
-    buttons = [f for f in form.fields
-               if f.type == "submit" and (f.tag == "button" or f.tag == "input")]
+    buttons = [
+        f for f in form.fields if f.type == "submit" and (f.tag == "button" or f.tag == "input")
+    ]
     forward = [b for b in buttons if not _NOT_FORWARD.search(f"{b.value} {b.label} {b.name}")]
     return forward[0] if forward else None
 
@@ -350,8 +364,13 @@ class Fetched:
     cookie: str
 
 
-def fetch(url: str, *, data: bytes | None = None, headers: dict[str, str] | None = None,
-          jar: http.cookiejar.CookieJar | None = None) -> Fetched:
+def fetch(
+    url: str,
+    *,
+    data: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    jar: http.cookiejar.CookieJar | None = None,
+) -> Fetched:
     jar = jar if jar is not None else new_jar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     request = urllib.request.Request(url, data=data, headers=headers or {})
@@ -420,12 +439,21 @@ def _answer_target(base: str, url: str, form: Form, headers: dict[str, str]) -> 
     if path is None:
         return None
     body = urllib.parse.urlencode(pairs)
-    probe = fetch(base + path, data=body.encode(),
-                  headers={**headers, "Content-Type": "application/x-www-form-urlencoded"})
+    probe = fetch(
+        base + path,
+        data=body.encode(),
+        headers={**headers, "Content-Type": "application/x-www-form-urlencoded"},
+    )
     if probe.status >= 400:
         return None
-    return Target("wizard answer step", "POST", path, body=body, note="303 to the next step",
-                  headers={**headers, "Content-Type": "application/x-www-form-urlencoded"})
+    return Target(
+        "wizard answer step",
+        "POST",
+        path,
+        body=body,
+        note="303 to the next step",
+        headers={**headers, "Content-Type": "application/x-www-form-urlencoded"},
+    )
 
 
 def discover_wizard(base: str) -> tuple[list[Target], list[str]]:
@@ -439,8 +467,10 @@ def discover_wizard(base: str) -> tuple[list[Target], list[str]]:
     jar = new_jar()
     front = fetch(base + "/", jar=jar)
     if front.status != 200:
-        notes.append(f"GET / answers {front.status}: the wizard has not landed; "
-                     "measuring GET /healthz instead (not a wizard page)")
+        notes.append(
+            f"GET / answers {front.status}: the wizard has not landed; "
+            "measuring GET /healthz instead (not a wizard page)"
+        )
         return [Target("healthz (fallback)", "GET", "/healthz")], notes
     targets = [Target("wizard front page", "GET", "/")]
     questions = question_ids()
@@ -464,8 +494,12 @@ def discover_wizard(base: str) -> tuple[list[Target], list[str]]:
         attempt_jar = new_jar()
         for cookie in jar:
             attempt_jar.set_cookie(cookie)
-        step = fetch(base + path, data=data, jar=attempt_jar,
-                     headers={"Content-Type": "application/x-www-form-urlencoded"} if data else {})
+        step = fetch(
+            base + path,
+            data=data,
+            jar=attempt_jar,
+            headers={"Content-Type": "application/x-www-form-urlencoded"} if data else {},
+        )
         form = question_form(parse_page(step.body), questions) if step.status == 200 else None
         if form is not None and form.names() & questions:
             step_path = _local_path(base, step.url) or path
@@ -490,13 +524,21 @@ def discover_api(base: str) -> tuple[list[Target], str]:
     if response.status in (404, 405):
         return [], f"POST {API_PATH}: not available ({response.status}); the API has not landed"
     if response.status != 201:
-        return [], (f"POST {API_PATH}: not measured: a valid case got {response.status}: "
-                    f"{response.body[:300]}")
+        return [], (
+            f"POST {API_PATH}: not measured: a valid case got {response.status}: "
+            f"{response.body[:300]}"
+        )
     targets = [Target("api create assessment", "POST", API_PATH, body=body, headers=headers)]
     with contextlib.suppress(ValueError, KeyError, TypeError):
         saved = json.loads(response.body)["id"]
-        targets.append(Target("api read assessment", "GET", f"{API_PATH}/{saved}",
-                              headers={"Accept": "application/json"}))
+        targets.append(
+            Target(
+                "api read assessment",
+                "GET",
+                f"{API_PATH}/{saved}",
+                headers={"Accept": "application/json"},
+            )
+        )
     return targets, ""
 
 
@@ -533,7 +575,9 @@ def parse_wrk(output: str) -> WrkResult:
             raise ValueError(f"wrk output without {pattern!r}:\n{output}")
         return default
 
-    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
     return WrkResult(
         rps=float(grab(r"^Requests/sec:\s+([\d.]+)")),
         p50_ms=_ms(grab(r"^\s+50%\s+(\S+)")),
@@ -582,14 +626,16 @@ def server_cpu_seconds(master: int) -> float:
     return total / _TICKS
 
 
-def run_wrk(url: str, script: Path | None, *, duration: float, connections: int,
-            master: int | None = None) -> WrkResult:
+def run_wrk(
+    url: str, script: Path | None, *, duration: float, connections: int, master: int | None = None
+) -> WrkResult:
     command = ["wrk", "-t1", f"-c{connections}", f"-d{duration:g}s", "--latency", "--timeout", "5s"]
     if script is not None:
         command += ["-s", str(script)]
     cpu_before = server_cpu_seconds(master) if master else float("nan")
-    result = subprocess.run(command + [url], capture_output=True, text=True,
-                            timeout=duration + 30, check=False)
+    result = subprocess.run(
+        command + [url], capture_output=True, text=True, timeout=duration + 30, check=False
+    )
     cpu_after = server_cpu_seconds(master) if master else float("nan")
     if result.returncode != 0:
         raise RuntimeError(f"wrk failed ({result.returncode}): {result.stderr or result.stdout}")
@@ -599,8 +645,9 @@ def run_wrk(url: str, script: Path | None, *, duration: float, connections: int,
     return measured
 
 
-def fmt_line(label: str, target: Target, runs: list[WrkResult],
-             bare: tuple[float, float] | None) -> str:
+def fmt_line(
+    label: str, target: Target, runs: list[WrkResult], bare: tuple[float, float] | None
+) -> str:
     """One figure: req/s, p50/p99, share of the bare ceiling by throughput and by server CPU."""
     rps = statistics.median(r.rps for r in runs)
     p50 = statistics.median(r.p50_ms for r in runs)
@@ -609,16 +656,20 @@ def fmt_line(label: str, target: Target, runs: list[WrkResult],
     failed = sum(r.non_2xx + r.socket_errors for r in runs)
     path = re.sub(r"/assessments/[^/?]+", "/assessments/<id>", target.path)
     path = re.sub(r"/[A-Za-z0-9_-]{20,}", "/<draft>", path)
-    line = (f"web: {label:<22} {target.method:<4} {path:<40} {rps:7,.0f} req/s  "
-            f"p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  cpu {cpu:5.2f} ms/req")
+    line = (
+        f"web: {label:<22} {target.method:<4} {path:<40} {rps:7,.0f} req/s  "
+        f"p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  cpu {cpu:5.2f} ms/req"
+    )
     if bare is None:
         line += "  (bare ceiling)"
     else:
         bare_rps, bare_cpu = bare
         ratio = rps / bare_rps
         verdict = "ok" if ratio >= TARGET_RATIO else "MISSED"
-        line += (f"  {ratio:4.0%} of bare (target >= {TARGET_RATIO:.0%}: {verdict});"
-                 f" by CPU {bare_cpu / cpu:4.0%}")
+        line += (
+            f"  {ratio:4.0%} of bare (target >= {TARGET_RATIO:.0%}: {verdict});"
+            f" by CPU {bare_cpu / cpu:4.0%}"
+        )
     line += f"  [runs: {', '.join(f'{r.rps:,.0f}' for r in runs)} req/s]"
     if failed:
         line += f"  FAILED RESPONSES: {failed} non-2xx/socket errors"
@@ -636,46 +687,72 @@ def main(argv: list[str] | None = None) -> int:
         print("web: wrk is not installed (apt-get install wrk); nothing measured: MISSED")
         return 0
     workers = os.environ.get("GUNICORN_WORKERS", str(2 * (os.cpu_count() or 1)))
-    print(f"web: gunicorn.conf.py, {workers} sync workers, {os.cpu_count()} cores shared with wrk; "
-          f"wrk -t1 -c{args.connections} -d{args.duration:g}s, {args.runs} runs, medians")
-    print(f"web: load average before: {' '.join(f'{n:.2f}' for n in os.getloadavg())} "
-          "(other work on the machine makes the figures noisier; the ratios are from one run)")
+    print(
+        f"web: gunicorn.conf.py, {workers} sync workers, {os.cpu_count()} cores shared with wrk; "
+        f"wrk -t1 -c{args.connections} -d{args.duration:g}s, {args.runs} runs, medians"
+    )
+    print(
+        f"web: load average before: {' '.join(f'{n:.2f}' for n in os.getloadavg())} "
+        "(other work on the machine makes the figures noisier; the ratios are from one run)"
+    )
     with tempfile.TemporaryDirectory(prefix="bench-web-") as tmp:
         workdir = Path(tmp)
         env = app_env(workdir)
         app_spec = "advisor:create_app({'RATELIMIT_ENABLED': False})"
-        with gunicorn_server("bare", "bare_app:app", workdir=workdir,
-                             extra_args=("--pythonpath", str(BENCH))) as bare, \
-             gunicorn_server("app", app_spec, env=env, workdir=workdir) as app:
+        with (
+            gunicorn_server(
+                "bare", "bare_app:app", workdir=workdir, extra_args=("--pythonpath", str(BENCH))
+            ) as bare,
+            gunicorn_server("app", app_spec, env=env, workdir=workdir) as app,
+        ):
             page_targets, notes = discover_wizard(app.url)
             api_targets, api_note = discover_api(app.url)
-            targets: list[tuple[Server, Target]] = [(bare, Target("bare Flask+Jinja page", "GET", "/"))]
+            targets: list[tuple[Server, Target]] = [
+                (bare, Target("bare Flask+Jinja page", "GET", "/"))
+            ]
             targets += [(app, target) for target in page_targets]
             targets += [(app, target) for target in api_targets]
             scripts = {id(t): lua_script(t, workdir) for _, t in targets}
             for server, target in targets:  # warm-up: templates compiled, caches filled
-                run_wrk(server.url + target.path, scripts[id(target)], duration=1,
-                        connections=args.connections)
+                run_wrk(
+                    server.url + target.path,
+                    scripts[id(target)],
+                    duration=1,
+                    connections=args.connections,
+                )
             results: dict[int, list[WrkResult]] = {id(t): [] for _, t in targets}
             for _run in range(args.runs):
                 for server, target in targets:
-                    results[id(target)].append(run_wrk(
-                        server.url + target.path, scripts[id(target)],
-                        duration=args.duration, connections=args.connections,
-                        master=server.process.pid))
+                    results[id(target)].append(
+                        run_wrk(
+                            server.url + target.path,
+                            scripts[id(target)],
+                            duration=args.duration,
+                            connections=args.connections,
+                            master=server.process.pid,
+                        )
+                    )
             bare_runs = results[id(targets[0][1])]
-            bare = (statistics.median(r.rps for r in bare_runs),
-                    statistics.median(r.cpu_ms_per_request for r in bare_runs))
+            bare = (
+                statistics.median(r.rps for r in bare_runs),
+                statistics.median(r.cpu_ms_per_request for r in bare_runs),
+            )
             for index, (_server, target) in enumerate(targets):
-                print(fmt_line(target.label, target, results[id(target)],
-                               None if index == 0 else bare))
+                print(
+                    fmt_line(
+                        target.label, target, results[id(target)], None if index == 0 else bare
+                    )
+                )
             for note in notes:
                 print(f"web: note: {note}")
             print(f"web: load average after: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
             if api_note:
                 print(f"web: api: {api_note}")
-            errors = [line for line in app.stderr().splitlines()
-                      if '"level": "ERROR"' in line or "Traceback" in line]
+            errors = [
+                line
+                for line in app.stderr().splitlines()
+                if '"level": "ERROR"' in line or "Traceback" in line
+            ]
             if errors:
                 print(f"web: the app logged {len(errors)} error lines, e.g.: {errors[0][:300]}")
     return 0

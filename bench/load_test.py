@@ -93,10 +93,14 @@ def load_questions() -> dict[str, Question]:
     for page in data.get("pages", []):
         for item in page.get("questions", []):
             options = [str(o.get("value")) for o in item.get("options", []) or []]
-            flags = {str(o.get("value")): o.get("field", str(o.get("value")))
-                     for o in item.get("options", []) or [] if item.get("type") == "flags"}
-            question = Question(item["id"], item.get("type", "text"),
-                                item.get("field", item["id"]), options, flags)
+            flags = {
+                str(o.get("value")): o.get("field", str(o.get("value")))
+                for o in item.get("options", []) or []
+                if item.get("type") == "flags"
+            }
+            question = Question(
+                item["id"], item.get("type", "text"), item.get("field", item["id"]), options, flags
+            )
             found[question.id] = question
             found.setdefault(question.field, question)
             for flag_field in flags.values():
@@ -147,20 +151,25 @@ class Failed(Exception):
 class User:
     """One simulated user: a requests session, a client address, a random generator."""
 
-    def __init__(self, number: int, base: str, stats: Stats, questions: dict[str, Question],
-                 seed: int) -> None:
+    def __init__(
+        self, number: int, base: str, stats: Stats, questions: dict[str, Question], seed: int
+    ) -> None:
         self.number = number
         self.base = base
         self.stats = stats
         self.questions = questions
         self.rng = random.Random(seed * 1000 + number)
         self.http = requests.Session()
-        self.http.headers.update({
-            "X-Forwarded-For": f"10.7.{number // 250}.{number % 250 + 1}",
-            # every fourth user reads English (both catalogs, both PDF/API languages)
-            "Accept-Language": "en-GB,en;q=0.8" if number % 4 == 3 else "nb-NO,nb;q=0.9,en;q=0.5",
-            "User-Agent": f"advisor-load-test/{number}",
-        })
+        self.http.headers.update(
+            {
+                "X-Forwarded-For": f"10.7.{number // 250}.{number % 250 + 1}",
+                # every fourth user reads English (both catalogs, both PDF/API languages)
+                "Accept-Language": "en-GB,en;q=0.8"
+                if number % 4 == 3
+                else "nb-NO,nb;q=0.9,en;q=0.5",
+                "User-Agent": f"advisor-load-test/{number}",
+            }
+        )
 
     # -- HTTP with every hop counted
 
@@ -170,8 +179,9 @@ class User:
         for _hop in range(10):
             started = time.perf_counter()
             try:
-                response = self.http.request(method, url, allow_redirects=False, timeout=30,
-                                             **kwargs)
+                response = self.http.request(
+                    method, url, allow_redirects=False, timeout=30, **kwargs
+                )
             except requests.RequestException as error:
                 self.stats.record(kind, time.perf_counter() - started, 0)
                 self.fail(f"{method} {url}: {type(error).__name__}: {error}")
@@ -180,8 +190,10 @@ class User:
                 cookie.secure = False
             if response.status_code >= 400:
                 rid = response.headers.get("X-Request-ID", "?")
-                self.fail(f"{method} {url}: {response.status_code} (request id {rid}): "
-                          f"{_snippet(response.text)}")
+                self.fail(
+                    f"{method} {url}: {response.status_code} (request id {rid}): "
+                    f"{_snippet(response.text)}"
+                )
             if response.is_redirect:
                 url = urllib.parse.urljoin(url, response.headers["Location"])
                 method, kwargs, kind = "GET", {}, kind.split(" ")[0] + " GET"
@@ -255,12 +267,22 @@ class User:
             form = bench_web.question_form(page, set(self.questions))
             if form is None:
                 self.fail(f"no form to submit on {path} (and not a result page)")
-            state = (path, frozenset(f"{f.name}={f.value}" for f in form.fields
-                                     if f.type == "hidden" and "csrf" not in f.name))
+            state = (
+                path,
+                frozenset(
+                    f"{f.name}={f.value}"
+                    for f in form.fields
+                    if f.type == "hidden" and "csrf" not in f.name
+                ),
+            )
             if state == previous:
-                errors = re.findall(r'class="[^"]*error[^"]*"[^>]*>(.*?)<', response.text, re.DOTALL)
-                self.fail(f"the wizard did not move on from {path}: "
-                          f"{'; '.join(e.strip() for e in errors[:3]) or 'no error shown'}")
+                errors = re.findall(
+                    r'class="[^"]*error[^"]*"[^>]*>(.*?)<', response.text, re.DOTALL
+                )
+                self.fail(
+                    f"the wizard did not move on from {path}: "
+                    f"{'; '.join(e.strip() for e in errors[:3]) or 'no error shown'}"
+                )
             previous = state
             action = urllib.parse.urljoin(url, form.action or url)
             if form.method == "post":
@@ -277,8 +299,11 @@ class User:
             pdf_links = re.findall(r'href="([^"]+\.pdf[^"]*)"', response.text)
             if not pdf_links:
                 self.fail(f"no guidance PDF link on the result page of {assessment_id}")
-            pdf = self.request("pdf GET", "GET",
-                               urllib.parse.urljoin(response.url, pdf_links[0].replace("&amp;", "&")))
+            pdf = self.request(
+                "pdf GET",
+                "GET",
+                urllib.parse.urljoin(response.url, pdf_links[0].replace("&amp;", "&")),
+            )
             if not pdf.content.startswith(b"%PDF"):
                 self.fail(f"the guidance PDF of {assessment_id} is not a PDF")
             with self.stats.lock:
@@ -290,17 +315,27 @@ class User:
 
     def api(self) -> None:
         case = dict(bench_web.API_CASE)
-        case["estimated_value_nok"] = self.rng.choice([90_000, 450_000, 1_500_000, 3_600_000,
-                                                       12_000_000, 80_000_000])
+        case["estimated_value_nok"] = self.rng.choice(
+            [90_000, 450_000, 1_500_000, 3_600_000, 12_000_000, 80_000_000]
+        )
         case["buyer_type"] = self.rng.choice(["municipality", "county", "state"])
         case["target_supplier"] = self.rng.choice(["wise", "ideell", "social_enterprise", "none"])
-        created = self.request("api POST", "POST", bench_web.API_PATH, json=case,
-                               headers={"Accept": "application/json"})
+        created = self.request(
+            "api POST",
+            "POST",
+            bench_web.API_PATH,
+            json=case,
+            headers={"Accept": "application/json"},
+        )
         if created.status_code != 201:
             self.fail(f"POST {bench_web.API_PATH}: {created.status_code}, expected 201")
         saved = created.json()
-        again = self.request("api GET", "GET", f"{bench_web.API_PATH}/{saved['id']}",
-                             headers={"Accept": "application/json"})
+        again = self.request(
+            "api GET",
+            "GET",
+            f"{bench_web.API_PATH}/{saved['id']}",
+            headers={"Accept": "application/json"},
+        )
         if again.json().get("regime") != saved.get("regime"):
             self.fail(f"GET {saved['id']}: the saved assessment differs from the created one")
         with self.stats.lock:
@@ -320,8 +355,17 @@ def _snippet(text: str) -> str:
 # ---------------------------------------------------------------------------- main
 
 
-def run(base: str, *, users: int, iterations: int, max_seconds: float, wizard: bool, api: bool,
-        seed: int, pdf_every: int = 0) -> tuple[Stats, float]:
+def run(
+    base: str,
+    *,
+    users: int,
+    iterations: int,
+    max_seconds: float,
+    wizard: bool,
+    api: bool,
+    seed: int,
+    pdf_every: int = 0,
+) -> tuple[Stats, float]:
     stats = Stats()
     questions = load_questions()
     deadline = time.monotonic() + max_seconds
@@ -358,30 +402,42 @@ def run(base: str, *, users: int, iterations: int, max_seconds: float, wizard: b
 def report(stats: Stats, elapsed: float, args: argparse.Namespace, notes: list[str]) -> None:
     total = stats.requests
     pdfs = f"every {args.pdf_every}. run" if args.pdf_every else "no"
-    print(f"load: {args.users} users x {args.iterations} iterations "
-          f"(wizard: {'yes' if args.wizard else 'no'}, PDF: {pdfs}, "
-          f"api: {'yes' if args.api else 'no'}), "
-          f"gunicorn.conf.py with {os.environ.get('GUNICORN_WORKERS') or 2 * (os.cpu_count() or 1)} sync workers, "
-          f"loopback, load generator on the same cores")
-    print(f"load: {total:,} requests in {elapsed:.1f} s = {total / elapsed:,.0f} req/s; "
-          f"{stats.wizard_runs} wizard runs to a result ({stats.pdfs} guidance PDFs), "
-          f"{stats.api_runs} API create+read pairs")
-    print(f"load: errors {len(stats.errors)} (target 0: {'ok' if not stats.errors else 'MISSED'}); "
-          f"statuses {dict(sorted(stats.statuses.items()))}")
+    print(
+        f"load: {args.users} users x {args.iterations} iterations "
+        f"(wizard: {'yes' if args.wizard else 'no'}, PDF: {pdfs}, "
+        f"api: {'yes' if args.api else 'no'}), "
+        f"gunicorn.conf.py with {os.environ.get('GUNICORN_WORKERS') or 2 * (os.cpu_count() or 1)} sync workers, "
+        f"loopback, load generator on the same cores"
+    )
+    print(
+        f"load: {total:,} requests in {elapsed:.1f} s = {total / elapsed:,.0f} req/s; "
+        f"{stats.wizard_runs} wizard runs to a result ({stats.pdfs} guidance PDFs), "
+        f"{stats.api_runs} API create+read pairs"
+    )
+    print(
+        f"load: errors {len(stats.errors)} (target 0: {'ok' if not stats.errors else 'MISSED'}); "
+        f"statuses {dict(sorted(stats.statuses.items()))}"
+    )
     if stats.not_started:
-        print(f"load: MISSED: {stats.not_started} user iterations not started within "
-              f"--max-seconds {args.max_seconds:g} (the machine was too slow to finish the run)")
+        print(
+            f"load: MISSED: {stats.not_started} user iterations not started within "
+            f"--max-seconds {args.max_seconds:g} (the machine was too slow to finish the run)"
+        )
     every = [v for values in stats.latencies.values() for v in values]
     rows = [("all requests", every)] + sorted(stats.latencies.items())
     for kind, values in rows:
         if values:
-            print(f"load: {kind:<14} n={len(values):6,}  p50 {percentile(values, 50):7.1f} ms  "
-                  f"p90 {percentile(values, 90):7.1f} ms  p99 {percentile(values, 99):7.1f} ms  "
-                  f"max {max(values):7.1f} ms  mean {statistics.fmean(values):6.1f} ms")
+            print(
+                f"load: {kind:<14} n={len(values):6,}  p50 {percentile(values, 50):7.1f} ms  "
+                f"p90 {percentile(values, 90):7.1f} ms  p99 {percentile(values, 99):7.1f} ms  "
+                f"max {max(values):7.1f} ms  mean {statistics.fmean(values):6.1f} ms"
+            )
     for note in notes:
         print(f"load: note: {note}")
-    print(f"load: load average at the end: {' '.join(f'{n:.2f}' for n in os.getloadavg())} "
-          f"on {os.cpu_count()} cores (other work on the machine shows up in the latencies)")
+    print(
+        f"load: load average at the end: {' '.join(f'{n:.2f}' for n in os.getloadavg())} "
+        f"on {os.cpu_count()} cores (other work on the machine shows up in the latencies)"
+    )
     for message in stats.errors[:10]:
         print(f"load: ERROR {message}")
     if len(stats.errors) > 10:
@@ -392,11 +448,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=32)
     parser.add_argument("--iterations", type=int, default=20)
-    parser.add_argument("--max-seconds", type=float, default=300.0,
-                        help="no new iteration starts after this (the test stops by itself)")
+    parser.add_argument(
+        "--max-seconds",
+        type=float,
+        default=300.0,
+        help="no new iteration starts after this (the test stops by itself)",
+    )
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--pdf-every", type=int, default=0,
-                        help="every Nth wizard run of a user also downloads the PDF (0: never)")
+    parser.add_argument(
+        "--pdf-every",
+        type=int,
+        default=0,
+        help="every Nth wizard run of a user also downloads the PDF (0: never)",
+    )
     parser.add_argument("--no-wizard", dest="wizard", action="store_false")
     parser.add_argument("--no-api", dest="api", action="store_false")
     parser.add_argument("--base-url", help="an already running server on loopback (no gunicorn)")
@@ -406,12 +470,17 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="load-test-") as tmp:
         workdir = Path(tmp)
         if args.base_url:
-            if urllib.parse.urlsplit(args.base_url).hostname not in ("127.0.0.1", "localhost", "::1"):
+            if urllib.parse.urlsplit(args.base_url).hostname not in (
+                "127.0.0.1",
+                "localhost",
+                "::1",
+            ):
                 print("load: --base-url must be a loopback address")
                 return 2
             return _run_and_report(args.base_url, args, notes, None)
-        env = bench_web.app_env(workdir, env="production",
-                                secret="load-test-" + "0123456789abcdef" * 3)
+        env = bench_web.app_env(
+            workdir, env="production", secret="load-test-" + "0123456789abcdef" * 3
+        )
         env["TRUSTED_PROXIES"] = "1"  # X-Forwarded-For: one client address per user
         spec = "advisor:create_app()"
         with bench_web.gunicorn_server("app", spec, env=env, workdir=workdir) as server:
@@ -419,8 +488,11 @@ def main(argv: list[str] | None = None) -> int:
             if args.wizard and front.status == 404:
                 notes.append("GET / is 404: the wizard has not landed; only the API was loaded")
                 args.wizard = False
-            api = bench_web.fetch(server.url + bench_web.API_PATH, data=b"{}",
-                                  headers={"Content-Type": "application/json"})
+            api = bench_web.fetch(
+                server.url + bench_web.API_PATH,
+                data=b"{}",
+                headers={"Content-Type": "application/json"},
+            )
             if args.api and api.status in (404, 405):
                 notes.append(f"POST {bench_web.API_PATH} is {api.status}: the API has not landed")
                 args.api = False
@@ -430,21 +502,34 @@ def main(argv: list[str] | None = None) -> int:
             return _run_and_report(server.url, args, notes, server)
 
 
-def _run_and_report(base: str, args: argparse.Namespace, notes: list[str],
-                    server: bench_web.Server | None) -> int:
+def _run_and_report(
+    base: str, args: argparse.Namespace, notes: list[str], server: bench_web.Server | None
+) -> int:
     master = server.process.pid if server is not None else None
     cpu_before = bench_web.server_cpu_seconds(master) if master else float("nan")
-    stats, elapsed = run(base, users=args.users, iterations=args.iterations,
-                         max_seconds=args.max_seconds, wizard=args.wizard, api=args.api,
-                         seed=args.seed, pdf_every=args.pdf_every)
+    stats, elapsed = run(
+        base,
+        users=args.users,
+        iterations=args.iterations,
+        max_seconds=args.max_seconds,
+        wizard=args.wizard,
+        api=args.api,
+        seed=args.seed,
+        pdf_every=args.pdf_every,
+    )
     cpu = (bench_web.server_cpu_seconds(master) if master else float("nan")) - cpu_before
     if server is not None and stats.requests:
-        notes.append(f"server CPU (master and workers): {cpu:.1f} s = "
-                     f"{cpu * 1000 / stats.requests:.2f} ms per request; "
-                     f"{cpu / elapsed:.2f} of {os.cpu_count()} cores busy on average")
+        notes.append(
+            f"server CPU (master and workers): {cpu:.1f} s = "
+            f"{cpu * 1000 / stats.requests:.2f} ms per request; "
+            f"{cpu / elapsed:.2f} of {os.cpu_count()} cores busy on average"
+        )
     if server is not None:
-        logged = [line for line in server.stderr().splitlines()
-                  if '"level": "ERROR"' in line or "Traceback" in line or "[CRITICAL]" in line]
+        logged = [
+            line
+            for line in server.stderr().splitlines()
+            if '"level": "ERROR"' in line or "Traceback" in line or "[CRITICAL]" in line
+        ]
         if logged:
             stats.error(f"the server logged {len(logged)} error lines, e.g. {logged[0][:300]}")
     report(stats, elapsed, args, notes)

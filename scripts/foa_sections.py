@@ -13,6 +13,7 @@ Usage:
 
 Standard library only.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,8 +23,11 @@ import sys
 from pathlib import Path
 
 ARTICLE_RE = re.compile(
-    r'<article class="legalArticle"[^>]*data-name="§(?P<num>[^"]+)"[^>]*>', re.DOTALL)
-HEADER_RE = re.compile(r'<h(?P<lvl>[3-6]) class="legalArticleHeader">(?P<h>.*?)</h(?P=lvl)>', re.DOTALL)
+    r'<article class="legalArticle"[^>]*data-name="§(?P<num>[^"]+)"[^>]*>', re.DOTALL
+)
+HEADER_RE = re.compile(
+    r'<h(?P<lvl>[3-6]) class="legalArticleHeader">(?P<h>.*?)</h(?P=lvl)>', re.DOTALL
+)
 TITLE_RE = re.compile(r'<span class="legalArticleTitle">(?P<t>.*?)</span>', re.DOTALL)
 TAG_RE = re.compile(r"<[^>]+>")
 # The part (Del) and chapter headings, to record where each section sits.
@@ -68,32 +72,40 @@ def sections(source: str) -> list[dict]:
             else:
                 chapter = text
         out.append(
-            {"num": num, "title": title, "part": part, "chapter": chapter,
-             "start": m.start(), "end": end}
+            {
+                "num": num,
+                "title": title,
+                "part": part,
+                "chapter": chapter,
+                "start": m.start(),
+                "end": end,
+            }
         )
     return out
 
 
 NUMBERED_P_RE = re.compile(r'<article class="numberedLegalP" data-numerator="(\d+)"')
-ANNEX_RE = re.compile(r'<h2[^>]*>(?P<t>Vedlegg (?P<n>\d+)\..*?)</h2>', re.DOTALL)
+ANNEX_RE = re.compile(r"<h2[^>]*>(?P<t>Vedlegg (?P<n>\d+)\..*?)</h2>", re.DOTALL)
 
 
 def paragraph_count(source: str, sec: dict) -> int:
     """Number of numbered paragraphs ("(1)", "(2)" ...) in a section; 0 if unnumbered."""
-    nums = {int(n) for n in NUMBERED_P_RE.findall(source[sec["start"]:sec["end"]])}
+    nums = {int(n) for n in NUMBERED_P_RE.findall(source[sec["start"] : sec["end"]])}
     return max(nums) if nums else 0
 
 
 def annexes(source: str) -> list[tuple[str, str]]:
-    return [(m.group("n"), clean(m.group("t")).split(". ", 1)[1]) for m in ANNEX_RE.finditer(source)]
+    return [
+        (m.group("n"), clean(m.group("t")).split(". ", 1)[1]) for m in ANNEX_RE.finditer(source)
+    ]
 
 
 def section_text(source: str, sec: dict) -> str:
-    chunk = source[sec["start"]:sec["end"]]
+    chunk = source[sec["start"] : sec["end"]]
     # Drop Lovdata's amendment notes ("Endret ved forskrift ...") kept in changesToParent.
     chunk = re.sub(r'<article class="changesToParent".*?</article>', " ", chunk, flags=re.DOTALL)
     # Keep list labels ("a.", "1.") that Lovdata holds in attributes, not in the text.
-    chunk = re.sub(r'<li[^>]*data-name="([^"]+)"[^>]*>', r' \1 ', chunk)
+    chunk = re.sub(r'<li[^>]*data-name="([^"]+)"[^>]*>', r" \1 ", chunk)
     return clean(chunk)
 
 
@@ -127,8 +139,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("source", type=Path)
     ap.add_argument("--yaml", type=Path, help="write the section -> heading mapping here")
-    ap.add_argument("--text", action="append", default=[], metavar="X-Y",
-                    help="print the plain text of a section (repeatable)")
+    ap.add_argument(
+        "--text",
+        action="append",
+        default=[],
+        metavar="X-Y",
+        help="print the plain text of a section (repeatable)",
+    )
     args = ap.parse_args(argv)
 
     source = args.source.read_text(encoding="utf-8")

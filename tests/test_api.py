@@ -133,9 +133,7 @@ def test_unknown_ids_are_404(client):
 
 def test_malformed_json_is_400(client):
     for raw in (b"{bad", b"", b"\xff\xfe", b'{"a": NaN}', b"[" * 100_000):
-        response = client.post(
-            "/api/v1/assessments", data=raw, content_type="application/json"
-        )
+        response = client.post("/api/v1/assessments", data=raw, content_type="application/json")
         assert_problem(response, 400 if len(raw) < 50_000 else 413)
 
 
@@ -316,8 +314,16 @@ def test_openapi_document_is_generated_from_the_models(client):
     schemas = document["components"]["schemas"]
     case = schemas["Case"]
     for field in (
-        "law_as_of", "buyer_type", "arrangement", "subject", "service_type", "cpv",
-        "estimated_value_nok", "duration_months", "target_supplier", "wants_reservation",
+        "law_as_of",
+        "buyer_type",
+        "arrangement",
+        "subject",
+        "service_type",
+        "cpv",
+        "estimated_value_nok",
+        "duration_months",
+        "target_supplier",
+        "wants_reservation",
     ):
         assert field in case["properties"]
     assert schemas["BuyerType"]["enum"] == ["municipality", "county", "state", "other_public_body"]
@@ -383,7 +389,9 @@ def test_stored_result_renders_without_the_models_exactly_as_through_them(app):
         dumped = {**assessment.model_dump(mode="json"), FORMAT_KEY: STORED_FORMAT}
         stored = json.loads(json.dumps(dumped))  # as read back from the database
         for lang in ("nb", "en"):
-            expected = json.dumps(Assessment.model_validate(stored).public(lang), ensure_ascii=False)
+            expected = json.dumps(
+                Assessment.model_validate(stored).public(lang), ensure_ascii=False
+            )
             assert json.dumps(public_from_stored(stored, lang), ensure_ascii=False) == expected
             assert json.dumps(assessment.public(lang), ensure_ascii=False) == expected
 

@@ -33,17 +33,16 @@ def test_documents_of_fired_rules_are_listed_in_the_json_and_the_pdf() -> None:
         assessor.close()
     fired = {entry.rule for entry in assessment.trail}
     expected = {
-        source
-        for loaded in rulebase.rules
-        if loaded.id in fired
-        for source in loaded.rule.sources
+        source for loaded in rulebase.rules if loaded.id in fired for source in loaded.rule.sources
     }
     assert expected, "the reserved-WISE case fires rules that cite guidance"
     assert {document.id for document in assessment.documents} == expected
     public = assessment.public("en")["documents"]
     assert all(item["url"].startswith("https://") for item in public)
 
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(render_pdf(assessment, "nb"))).pages)
+    text = "".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(render_pdf(assessment, "nb"))).pages
+    )
     assert "Veiledere, avgjørelser og forarbeider" in text
     first = assessment.documents[0].title
     assert first.split(",")[0] in text

@@ -37,6 +37,8 @@ def test_the_assessor_names_the_rule_the_engine_refuses(rules_with_too_nested_ru
 
 
 def test_rules_check_reports_it_and_exits_1(rules_with_too_nested_rule: Path) -> None:
-    result = CliRunner().invoke(main, ["rules", "check", "--rules", str(rules_with_too_nested_rule)])
+    result = CliRunner().invoke(
+        main, ["rules", "check", "--rules", str(rules_with_too_nested_rule)]
+    )
     assert result.exit_code == 1
     assert "zz_big.yaml:7:5: the rule engine (durable-rules) cannot compile" in result.output

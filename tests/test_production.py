@@ -91,7 +91,10 @@ def start(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], str]
     with log.open("wb") as out:
         process = subprocess.Popen(
             [*gunicorn_command(), "-c", str(REPO_ROOT / "gunicorn.conf.py"), "wsgi:app"],
-            cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
     return process, f"http://127.0.0.1:{port}"
@@ -129,7 +132,9 @@ def run_to_exit(env: dict[str, str], log: Path) -> tuple[int, str]:
 def call(method: str, url: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(
-        url, data=data, method=method,
+        url,
+        data=data,
+        method=method,
         headers={"Content-Type": "application/json", "Accept": "application/json"},
     )
     try:
@@ -180,8 +185,9 @@ def production_db(tmp_path: Path, migrated_sqlite_template: Path) -> str:
 
 @pytest.fixture
 def production_server(tmp_path: Path, production_db: str) -> Iterator[tuple[int, str, Path]]:
-    env = server_env(tmp_path, production_db, ADVISOR_ENV="production",
-                     SECRET_KEY="production-test-" + "5" * 48)
+    env = server_env(
+        tmp_path, production_db, ADVISOR_ENV="production", SECRET_KEY="production-test-" + "5" * 48
+    )
     log = tmp_path / "gunicorn.log"
     process, url = start(env, log)
     try:
@@ -210,8 +216,11 @@ def test_graceful_reload_loses_no_request_and_no_assessment(production_server):
             sent += 1
             started = time.monotonic()
             try:
-                status, body = call("POST", url + "/api/v1/assessments",
-                                    {**CASE, "title": f"reload-test {number}-{sent}"})
+                status, body = call(
+                    "POST",
+                    url + "/api/v1/assessments",
+                    {**CASE, "title": f"reload-test {number}-{sent}"},
+                )
             except OSError as error:  # connection refused/reset: a request lost by the reload
                 with lock:
                     failures.append(f"client {number}: {type(error).__name__}: {error}")
@@ -236,8 +245,11 @@ def test_graceful_reload_loses_no_request_and_no_assessment(production_server):
 
     wait_for(replaced, 25, "the workers to be replaced after SIGHUP")
     count_at_replacement = len(saved)
-    wait_for(lambda: len(saved) >= count_at_replacement + 8 or failures, 20,
-             "assessments from the new workers")
+    wait_for(
+        lambda: len(saved) >= count_at_replacement + 8 or failures,
+        20,
+        "assessments from the new workers",
+    )
     stop_sending.set()
     for thread in clients:
         thread.join(30)
@@ -276,8 +288,13 @@ def test_invalid_rule_base_stops_gunicorn_with_path_line_col(tmp_path, productio
         "  then: {route: reserved_wise}\n",
         encoding="utf-8",
     )
-    env = server_env(tmp_path, production_db, ADVISOR_ENV="production",
-                     SECRET_KEY="production-test-" + "5" * 48, RULES_DIR=str(rules))
+    env = server_env(
+        tmp_path,
+        production_db,
+        ADVISOR_ENV="production",
+        SECRET_KEY="production-test-" + "5" * 48,
+        RULES_DIR=str(rules),
+    )
     status, output = run_to_exit(env, tmp_path / "gunicorn.log")
     assert status != 0
     assert "advisor: cannot start: the rule base in" in output, output

@@ -84,7 +84,9 @@ def assessor() -> Assessor:
     engine.close()
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(case=cases)
 def test_every_valid_case_gets_a_complete_deterministic_assessment(
     assessor: Assessor, case: Case

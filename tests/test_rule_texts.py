@@ -64,7 +64,10 @@ def test_an_unknown_parameter_in_a_text_is_an_error_with_file_and_line(tmp_path:
         load_rulebase(folder)
     message = "\n".join(invalid.value.messages)
     assert "extra.yaml:" in message
-    assert "unknown parameter '{national_treshold}' in text (did you mean 'national_threshold'?)" in message
+    assert (
+        "unknown parameter '{national_treshold}' in text (did you mean 'national_threshold'?)"
+        in message
+    )
 
 
 @pytest.mark.parametrize(
@@ -75,7 +78,9 @@ def test_an_unknown_parameter_in_a_text_is_an_error_with_file_and_line(tmp_path:
         ("FOA vedlegg 9", "FOA has no vedlegg 9"),
     ],
 )
-def test_citations_are_checked_against_the_foa_text(tmp_path: Path, citation: str, problem: str) -> None:
+def test_citations_are_checked_against_the_foa_text(
+    tmp_path: Path, citation: str, problem: str
+) -> None:
     folder = copy_rules(tmp_path)
     add_rule(folder, RULE.format(citation=citation, param="national_threshold"))
     with pytest.raises(RuleBaseInvalid) as invalid:
@@ -94,4 +99,6 @@ def test_a_text_cut_at_a_comma_in_a_flow_mapping_is_an_error(tmp_path: Path) -> 
     )
     with pytest.raises(RuleBaseInvalid) as invalid:
         load_rulebase(folder)
-    assert any("extra.yaml:3:" in m and "unknown key 'med komma'" in m for m in invalid.value.messages)
+    assert any(
+        "extra.yaml:3:" in m and "unknown key 'med komma'" in m for m in invalid.value.messages
+    )

@@ -24,20 +24,47 @@ from advisor.rulebase import load_rulebase
 from advisor.screening import PlanError, guard, read_plan, screen, to_csv, to_pdf, to_xlsx, values
 from advisor.settings import REPO_ROOT
 
-HEADER = ["Tittel", "Oppdragsgiver", "Art", "CPV", "Anslått verdi (NOK eks. mva)", "Oppstart",
-          "Varighet"]
+HEADER = [
+    "Tittel",
+    "Oppdragsgiver",
+    "Art",
+    "CPV",
+    "Anslått verdi (NOK eks. mva)",
+    "Oppstart",
+    "Varighet",
+]
 GOOD = [
-    ["Renhold rådhuset", "Bergen kommune", "tjenester", "90910000-9", "3 600 000",
-     "01.03.2026", "2+1+1 år"],
-    ["Kantinedrift", "fylkeskommune", "Tjenester", "55510000", "2,4 mill.", "mars 2026",
-     "36 mnd"],
+    [
+        "Renhold rådhuset",
+        "Bergen kommune",
+        "tjenester",
+        "90910000-9",
+        "3 600 000",
+        "01.03.2026",
+        "2+1+1 år",
+    ],
+    ["Kantinedrift", "fylkeskommune", "Tjenester", "55510000", "2,4 mill.", "mars 2026", "36 mnd"],
     ["Kontorrekvisita", "kommune", "varer", "30192000", "80 000", "2026-02-01", "12"],
-    ["Avlastning", "kommune", "helse- og sosialtjenester", "85312000", "9.000.000", "Q2 2026",
-     "4 år"],
+    [
+        "Avlastning",
+        "kommune",
+        "helse- og sosialtjenester",
+        "85312000",
+        "9.000.000",
+        "Q2 2026",
+        "4 år",
+    ],
 ]
 BAD = [
-    ["=HYPERLINK(\"http://evil.example\",\"klikk\")", "kommune", "tjenester", "", "500 000",
-     "", ""],  # good data, dangerous title: must be escaped in exports
+    [
+        '=HYPERLINK("http://evil.example","klikk")',
+        "kommune",
+        "tjenester",
+        "",
+        "500 000",
+        "",
+        "",
+    ],  # good data, dangerous title: must be escaped in exports
     ["Vedlikehold", "kommune", "tjenester", "12345", "1 000 000", "", ""],  # CPV form
     ["Snørydding", "kommune", "tjenester", "99999999", "1 000 000", "", ""],  # unknown CPV
     ["Flytting", "kommune", "tjenester", "", "mange penger", "", ""],  # wrong type
@@ -202,8 +229,9 @@ def test_screen_csv_with_commas_and_english_headers(assessor):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(english)
-    writer.writerow(["Cleaning", "municipality", "services", "90910000", "3600000",
-                     "2026-03-01", "24"])
+    writer.writerow(
+        ["Cleaning", "municipality", "services", "90910000", "3600000", "2026-03-01", "24"]
+    )
     result = screen(read_plan(buffer.getvalue().encode("cp1252"), "plan.csv"), assessor)
     assert result.rows[0].regime == "part_iii"
 
@@ -273,7 +301,7 @@ def test_exports_escape_formulas(assessor):
     result = screen(read_plan(plan_csv(), "plan.csv"), assessor)
     text = to_csv(result, result.rows, "nb").decode("utf-8-sig")
     cells = [cell for row in csv.reader(io.StringIO(text), delimiter=";") for cell in row]
-    assert "'=HYPERLINK(\"http://evil.example\",\"klikk\")" in cells
+    assert '\'=HYPERLINK("http://evil.example","klikk")' in cells
     assert not any(cell.startswith(("=", "+", "@", "\t", "\r")) for cell in cells)
     assert not any(re.match(r"-\D", cell) for cell in cells)
 
@@ -284,7 +312,7 @@ def test_exports_escape_formulas(assessor):
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             assert cell.data_type != "f", f"formula in {cell.coordinate}: {cell.value}"
-            if cell.value == "'=HYPERLINK(\"http://evil.example\",\"klikk\")":
+            if cell.value == '\'=HYPERLINK("http://evil.example","klikk")':
                 found = True
     assert found
     assert len(list(sheet.iter_rows(min_row=2))) == len(GOOD) + len(BAD)
@@ -359,7 +387,8 @@ def test_upload_sort_download_and_open_a_row(client, csrf_token):
 
 def test_upload_needs_a_csrf_token(client):
     response = client.post(
-        "/plan/", data={"plan": (io.BytesIO(plan_csv()), "plan.csv")},
+        "/plan/",
+        data={"plan": (io.BytesIO(plan_csv()), "plan.csv")},
         content_type="multipart/form-data",
     )
     assert response.status_code == 400
@@ -446,8 +475,11 @@ def test_screenings_table_matches_its_migration(tmp_path: Path):
 # ---------------------------------------------------------------------------- never a crash
 
 CELL = st.one_of(
-    st.none(), st.text(max_size=30), st.integers(-10**12, 10**13),
-    st.floats(allow_nan=True, allow_infinity=True), st.booleans(),
+    st.none(),
+    st.text(max_size=30),
+    st.integers(-(10**12), 10**13),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
     st.dates().map(lambda d: dt.datetime(d.year, d.month, d.day)),
 )
 
@@ -455,9 +487,16 @@ CELL = st.one_of(
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
 @given(cell=CELL)
 def test_cell_parsers_raise_only_cell_errors(cell):
-    for parser in (values.parse_amount, values.parse_date, values.parse_duration,
-                   values.parse_cpv, values.parse_buyer, values.parse_kind,
-                   values.parse_service_type, values.parse_target):
+    for parser in (
+        values.parse_amount,
+        values.parse_date,
+        values.parse_duration,
+        values.parse_cpv,
+        values.parse_buyer,
+        values.parse_kind,
+        values.parse_service_type,
+        values.parse_target,
+    ):
         try:
             parser(cell)
         except values.CellError:

@@ -97,7 +97,10 @@ CHROME: dict[str, Pair] = {
     "trail_none": ("Ingen regler slo til.", "No rule fired."),
     "sources": ("Kilder og versjon", "Sources and version"),
     "citations": ("Kilder", "Sources"),
-    "documents": ("Veiledere, avgjørelser og forarbeider", "Guidance, decisions and preparatory works"),
+    "documents": (
+        "Veiledere, avgjørelser og forarbeider",
+        "Guidance, decisions and preparatory works",
+    ),
     "citations_none": ("Ingen kilder er sitert.", "No sources are cited."),
     "version": ("Versjon", "Version"),
     "jurisdiction": ("Jurisdiksjon", "Jurisdiction"),
@@ -266,9 +269,18 @@ ENUM_VALUES: dict[str, dict[str, Pair]] = {
         ),
     },
     "social_aim": {
-        "work_inclusion": ("Arbeid til personer utenfor arbeidslivet", "Jobs for people outside work"),
-        "training": ("Arbeidstrening, læreplasser eller kvalifisering", "Training or apprenticeships"),
-        "care_and_welfare": ("Bedre helse-, omsorgs- eller sosialtjenester", "Better care or welfare"),
+        "work_inclusion": (
+            "Arbeid til personer utenfor arbeidslivet",
+            "Jobs for people outside work",
+        ),
+        "training": (
+            "Arbeidstrening, læreplasser eller kvalifisering",
+            "Training or apprenticeships",
+        ),
+        "care_and_welfare": (
+            "Bedre helse-, omsorgs- eller sosialtjenester",
+            "Better care or welfare",
+        ),
         "local_community": ("Aktivitet og inkludering i lokalmiljøet", "Local community inclusion"),
         "other": ("Annet sosialt formål", "Another social aim"),
     },

@@ -126,7 +126,9 @@ def parse(raw: Any, path: tuple[Any, ...], located: Located) -> Node:
 def _membership(fact: str, op: str, values: Any, path: tuple, located: Located) -> Leaf:
     if not isinstance(values, list) or not values:
         raise located.error(path, f"'{op}' needs a non-empty list of values")
-    return Leaf(fact, op, tuple(_operand(v, (*path, i), located) for i, v in enumerate(values)), path)
+    return Leaf(
+        fact, op, tuple(_operand(v, (*path, i), located) for i, v in enumerate(values)), path
+    )
 
 
 def _leaf(fact: str, op: Any, operand: Any, path: tuple, located: Located) -> Leaf:
@@ -180,6 +182,7 @@ def params_of(node: Node) -> set[str]:
 def substitute(node: Node, values: dict[str, Any]) -> Node:
     """Replace parameter references by their values for one period of law."""
     if isinstance(node, Leaf):
+
         def sub(item: Any) -> Any:
             return values[item.name] if isinstance(item, ParamRef) else item
 
@@ -199,7 +202,10 @@ def negate_leaf(leaf: Leaf) -> Node:
     if leaf.op == "between":
         low, high = leaf.operand
         return Any_(
-            (Leaf(leaf.fact, "lt", low, leaf.path, flip), Leaf(leaf.fact, "gt", high, leaf.path, flip))
+            (
+                Leaf(leaf.fact, "lt", low, leaf.path, flip),
+                Leaf(leaf.fact, "gt", high, leaf.path, flip),
+            )
         )
     return Leaf(leaf.fact, NEGATION[leaf.op], leaf.operand, leaf.path, flip)
 

@@ -251,9 +251,7 @@ def load_rulebase(root: Path | str) -> RuleBase:
                 errors.extend(exc.errors)
 
     rules: list[LoadedRule] = []
-    rule_files = sorted(
-        p for p in root.glob("*.yaml") if p.name not in RESERVED_FILES
-    )
+    rule_files = sorted(p for p in root.glob("*.yaml") if p.name not in RESERVED_FILES)
     for path in rule_files:
         listed = read_list(path, "a rule file is a list of rules (- id: ...)")
         if listed is None:
@@ -284,9 +282,7 @@ def load_rulebase(root: Path | str) -> RuleBase:
                 except SourceError as error:
                     errors.append(error)
                     continue
-                derived_cases[name].append(
-                    LoadedCase(name, case, condition, facts_located, path)
-                )
+                derived_cases[name].append(LoadedCase(name, case, condition, facts_located, path))
 
     tables: dict[str, conditions.Ranges] = {}
     if facts is not None and facts_located is not None:
@@ -310,7 +306,9 @@ def load_rulebase(root: Path | str) -> RuleBase:
         data, located = listed
         for index, raw in enumerate(data):
             try:
-                tests.append(LoadedTest(_validate(TestCase, raw, located, (index,)), located, index))
+                tests.append(
+                    LoadedTest(_validate(TestCase, raw, located, (index,)), located, index)
+                )
             except _Errors as exc:
                 errors.extend(exc.errors)
 

@@ -116,10 +116,14 @@ def coverage_problems(assessor: Any, results: list[TestResult]) -> list[SourceEr
             continue
         position = (loaded.index, "id")
         if not fired_in.get(loaded.id):
-            problems.append(loaded.located.error(position, f"no test case where rule '{loaded.id}' fires"))
+            problems.append(
+                loaded.located.error(position, f"no test case where rule '{loaded.id}' fires")
+            )
         if not absent_in.get(loaded.id):
             problems.append(
-                loaded.located.error(position, f"no test case where rule '{loaded.id}' does not fire")
+                loaded.located.error(
+                    position, f"no test case where rule '{loaded.id}' does not fire"
+                )
             )
     for cases in rulebase.derived_cases.values():
         for loaded_case in cases:
@@ -173,7 +177,9 @@ def probe_cases(assessor: Any) -> list[Case]:
 def contradiction_problems(assessor: Any, extra: list[Case]) -> list[SourceError]:
     """Two approved rules that open and close the same route for the same case."""
     rulebase = assessor.rulebase
-    approved = {loaded.id: loaded for loaded in rulebase.rules if loaded.rule.status == Status.approved}
+    approved = {
+        loaded.id: loaded for loaded in rulebase.rules if loaded.rule.status == Status.approved
+    }
     seen: set[tuple[str, str]] = set()
     problems = []
     for case in [*extra, *probe_cases(assessor)]:

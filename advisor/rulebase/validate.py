@@ -76,17 +76,19 @@ def _check_condition(
                         )
                     )
                 continue
-            if allowed is not None and str(operand).lower() not in {
-                v.lower() for v in allowed
-            } and not isinstance(operand, bool):
+            if (
+                allowed is not None
+                and str(operand).lower() not in {v.lower() for v in allowed}
+                and not isinstance(operand, bool)
+            ):
                 hint = conditions.did_you_mean(str(operand), allowed)
                 errors.append(
-                    located.error(
-                        leaf.path, f"'{operand}' is not a value of '{leaf.fact}'{hint}"
-                    )
+                    located.error(leaf.path, f"'{operand}' is not a value of '{leaf.fact}'{hint}")
                 )
-            if kind in ("amount", "number") and leaf.op in conditions.COMPARISONS[2:] and (
-                not isinstance(operand, (int, float)) or isinstance(operand, bool)
+            if (
+                kind in ("amount", "number")
+                and leaf.op in conditions.COMPARISONS[2:]
+                and (not isinstance(operand, (int, float)) or isinstance(operand, bool))
             ):
                 errors.append(located.error(leaf.path, f"'{leaf.fact}' compares with numbers"))
             if kind == "bool" and not isinstance(operand, bool):
@@ -145,8 +147,11 @@ def validate(rulebase: RuleBase) -> list[SourceError]:
                     )
                 )
             _check_citations(
-                loaded.case.legal_basis, loaded.located, (*loaded.path, "legal_basis"),
-                rulebase, errors,
+                loaded.case.legal_basis,
+                loaded.located,
+                (*loaded.path, "legal_basis"),
+                rulebase,
+                errors,
             )
             if loaded.case.otherwise and loaded is not cases[-1]:
                 errors.append(
@@ -175,7 +180,9 @@ def validate(rulebase: RuleBase) -> list[SourceError]:
                 )
             )
         if rule.valid_from and rule.valid_to and rule.valid_to < rule.valid_from:
-            errors.append(loaded.located.error((*base, "valid_to"), "valid_to is before valid_from"))
+            errors.append(
+                loaded.located.error((*base, "valid_to"), "valid_to is before valid_from")
+            )
         first_use = max(start, rule.valid_from) if rule.valid_from else start
         _check_condition(loaded.condition, loaded.located, rulebase, errors, first_use)
         _check_citations(rule.legal_basis, loaded.located, (*base, "legal_basis"), rulebase, errors)
@@ -191,7 +198,9 @@ def validate(rulebase: RuleBase) -> list[SourceError]:
             if rulebase.catalog.text_kinds and kind not in rulebase.catalog.text_kinds:
                 hint = conditions.did_you_mean(kind, rulebase.catalog.text_kinds)
                 errors.append(
-                    loaded.located.error((*base, "texts", kind), f"unknown text kind '{kind}'{hint}")
+                    loaded.located.error(
+                        (*base, "texts", kind), f"unknown text kind '{kind}'{hint}"
+                    )
                 )
         if rule.status == Status.approved and rule.reviewed is None:
             errors.append(
@@ -269,9 +278,7 @@ def validate(rulebase: RuleBase) -> list[SourceError]:
             )
         if test.law_as_of and test.law_as_of < start:
             errors.append(
-                loaded_test.located.error(
-                    (*base, "law_as_of"), f"the rule base starts {start}"
-                )
+                loaded_test.located.error((*base, "law_as_of"), f"the rule base starts {start}")
             )
 
     if not breakpoints(rulebase):

@@ -62,8 +62,7 @@ def header(key: str, lang: str) -> str:
 
 def error_text(row: ScreenedRow, lang: str) -> str:
     return " ".join(
-        f"{column_label(error.column, lang)}: {error.message.get(lang)}"
-        for error in row.errors
+        f"{column_label(error.column, lang)}: {error.message.get(lang)}" for error in row.errors
     )
 
 
@@ -122,8 +121,16 @@ def to_xlsx(screening: Screening, rows: list[ScreenedRow], lang: str) -> bytes:
         sheet.append([_xlsx_cell(cells[key]) for key in ORDER])
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(ORDER))}{len(rows) + 1}"
-    widths = {"title": 40, "buyer": 24, "routes": 50, "obligations": 40, "errors": 50,
-              "regime": 24, "potential": 20, "value": 18}
+    widths = {
+        "title": 40,
+        "buyer": 24,
+        "routes": 50,
+        "obligations": 40,
+        "errors": 50,
+        "regime": 24,
+        "potential": 20,
+        "value": 18,
+    }
     for index, key in enumerate(ORDER, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = widths.get(key, 12)
         if key == "value":
@@ -134,10 +141,15 @@ def to_xlsx(screening: Screening, rows: list[ScreenedRow], lang: str) -> bytes:
                 cell.number_format = "yyyy-mm-dd"
     about = workbook.create_sheet("Om" if lang != "en" else "About")
     about.append([guard("Fil" if lang != "en" else "File"), guard(screening.filename)])
-    about.append([guard("Regelverksversjon" if lang != "en" else "Rule-base version"),
-                  guard(screening.ruleset_version)])
-    about.append([guard("Laget" if lang != "en" else "Made"),
-                  screening.created_at.replace(tzinfo=None)])
+    about.append(
+        [
+            guard("Regelverksversjon" if lang != "en" else "Rule-base version"),
+            guard(screening.ruleset_version),
+        ]
+    )
+    about.append(
+        [guard("Laget" if lang != "en" else "Made"), screening.created_at.replace(tzinfo=None)]
+    )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -153,16 +165,40 @@ def _xlsx_cell(value: Any) -> Any:
 
 
 TEMPLATE_COLUMNS = [
-    "tittel", "oppdragsgiver", "art", "cpv", "anslått verdi", "oppstart", "varighet",
-    "tjenestetype", "målgruppe",
+    "tittel",
+    "oppdragsgiver",
+    "art",
+    "cpv",
+    "anslått verdi",
+    "oppstart",
+    "varighet",
+    "tjenestetype",
+    "målgruppe",
 ]
 TEMPLATE_EXAMPLES = [
-    ["Renhold av rådhuset", "Eksempel kommune", "tjenester", "90910000", "2 400 000",
-     "01.03.2027", "2+1+1 år", "", "arbeidsintegrerende"],
-    ["Kantinedrift", "kommune", "tjenester", "55510000", "2,4 mill.", "Q3 2027", "36 mnd",
-     "", ""],
-    ["Avlastningstjenester", "kommune", "helse- og sosialtjenester", "85312000",
-     "9 000 000", "mars 2027", "48", "", "ideell"],
+    [
+        "Renhold av rådhuset",
+        "Eksempel kommune",
+        "tjenester",
+        "90910000",
+        "2 400 000",
+        "01.03.2027",
+        "2+1+1 år",
+        "",
+        "arbeidsintegrerende",
+    ],
+    ["Kantinedrift", "kommune", "tjenester", "55510000", "2,4 mill.", "Q3 2027", "36 mnd", "", ""],
+    [
+        "Avlastningstjenester",
+        "kommune",
+        "helse- og sosialtjenester",
+        "85312000",
+        "9 000 000",
+        "mars 2027",
+        "48",
+        "",
+        "ideell",
+    ],
     ["Kontorrekvisita", "kommune", "varer", "30192000", "350 000", "2027", "12", "", ""],
 ]
 
@@ -193,18 +229,43 @@ def template_xlsx() -> bytes:
 
 
 TEMPLATE_HELP = [
-    ("Kolonne", ("Hva du skriver (engelske overskrifter går også: title, buyer, kind, cpv, "
-                "estimated value, start date, duration)")),
+    (
+        "Kolonne",
+        (
+            "Hva du skriver (engelske overskrifter går også: title, buyer, kind, cpv, "
+            "estimated value, start date, duration)"
+        ),
+    ),
     ("tittel", "Navnet på anskaffelsen. Påkrevd."),
-    ("oppdragsgiver", ("kommune, fylkeskommune, stat eller annen offentlig – eller navnet, "
-                      "f.eks. «Bergen kommune». Påkrevd.")),
-    ("art", ("varer, tjenester, bygg og anlegg, helse- og sosialtjenester eller særlige "
-            "tjenester. Påkrevd.")),
+    (
+        "oppdragsgiver",
+        (
+            "kommune, fylkeskommune, stat eller annen offentlig – eller navnet, "
+            "f.eks. «Bergen kommune». Påkrevd."
+        ),
+    ),
+    (
+        "art",
+        (
+            "varer, tjenester, bygg og anlegg, helse- og sosialtjenester eller særlige "
+            "tjenester. Påkrevd."
+        ),
+    ),
     ("cpv", "Hoved-CPV-koden, 8 sifre (f.eks. 90910000). Valgfri."),
-    ("anslått verdi", ("Hele kontraktsperioden med opsjoner, uten mva. «2 400 000», "
-                      "«2,4 mill.» og «2.400.000» går. Påkrevd.")),
-    ("oppstart", ("Planlagt oppstart: 01.03.2027, mars 2027, Q2 2027 eller 2027. Bestemmer "
-                 "hvilke regler som gjelder. Tom = dagens regler.")),
+    (
+        "anslått verdi",
+        (
+            "Hele kontraktsperioden med opsjoner, uten mva. «2 400 000», "
+            "«2,4 mill.» og «2.400.000» går. Påkrevd."
+        ),
+    ),
+    (
+        "oppstart",
+        (
+            "Planlagt oppstart: 01.03.2027, mars 2027, Q2 2027 eller 2027. Bestemmer "
+            "hvilke regler som gjelder. Tom = dagens regler."
+        ),
+    ),
     ("varighet", "Måneder, eller år: «24», «24 mnd», «2 år», «2+1+1 år». Valgfri."),
     ("tjenestetype", "ordinær, særlige eller helse og sosial. Valgfri."),
     ("målgruppe", "arbeidsintegrerende, ideell, sosial entreprenør eller ingen. Valgfri."),
@@ -249,15 +310,19 @@ def summary_html(screening: Screening, rows: list[ScreenedRow], lang: str) -> st
     ]
     shown, rest = rows[:PDF_MAX_ROWS], rows[PDF_MAX_ROWS:]
     bad_rest = [row for row in rest if row.errors][:PDF_MAX_ROWS]
-    return _env().get_template("summary_pdf.html").render(
-        s=screening,
-        rows=[(row, row_values(screening, row, lang)) for row in shown],
-        bad_rest=[(row, row_values(screening, row, lang)) for row in bad_rest],
-        not_shown=len(rest) - len(bad_rest),
-        counts=counts,
-        lang=lang,
-        h=lambda key: header(key, lang),
-        now=dt.datetime.now(dt.UTC),
+    return (
+        _env()
+        .get_template("summary_pdf.html")
+        .render(
+            s=screening,
+            rows=[(row, row_values(screening, row, lang)) for row in shown],
+            bad_rest=[(row, row_values(screening, row, lang)) for row in bad_rest],
+            not_shown=len(rest) - len(bad_rest),
+            counts=counts,
+            lang=lang,
+            h=lambda key: header(key, lang),
+            now=dt.datetime.now(dt.UTC),
+        )
     )
 
 

@@ -28,19 +28,68 @@ MAX_UNPACKED = 50 * 1024 * 1024
 
 #: canonical column -> accepted header spellings (normalised: lower case, no parentheses)
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "title": ("tittel", "title", "navn", "name", "anskaffelse", "procurement",
-              "navn på anskaffelsen", "beskrivelse", "description"),
-    "buyer": ("oppdragsgiver", "buyer", "type oppdragsgiver", "buyer type", "virksomhet",
-              "kommune", "contracting authority"),
-    "kind": ("art", "kind", "type", "anskaffelsens art", "type anskaffelse", "kategori",
-             "category", "varer/tjenester/bygg og anlegg"),
+    "title": (
+        "tittel",
+        "title",
+        "navn",
+        "name",
+        "anskaffelse",
+        "procurement",
+        "navn på anskaffelsen",
+        "beskrivelse",
+        "description",
+    ),
+    "buyer": (
+        "oppdragsgiver",
+        "buyer",
+        "type oppdragsgiver",
+        "buyer type",
+        "virksomhet",
+        "kommune",
+        "contracting authority",
+    ),
+    "kind": (
+        "art",
+        "kind",
+        "type",
+        "anskaffelsens art",
+        "type anskaffelse",
+        "kategori",
+        "category",
+        "varer/tjenester/bygg og anlegg",
+    ),
     "cpv": ("cpv", "cpv-kode", "cpv kode", "cpv code", "cpv-code", "hoved-cpv", "main cpv"),
-    "value": ("anslått verdi", "estimated value", "verdi", "value", "estimert verdi",
-              "anslått verdi eks. mva", "anslått verdi nok", "beløp", "amount"),
-    "start": ("oppstart", "start date", "start", "oppstartsdato", "planlagt oppstart",
-              "kontraktsstart", "contract start", "dato", "date"),
-    "duration": ("varighet", "duration", "varighet i måneder", "varighet måneder",
-                 "duration in months", "kontraktsperiode", "term"),
+    "value": (
+        "anslått verdi",
+        "estimated value",
+        "verdi",
+        "value",
+        "estimert verdi",
+        "anslått verdi eks. mva",
+        "anslått verdi nok",
+        "beløp",
+        "amount",
+    ),
+    "start": (
+        "oppstart",
+        "start date",
+        "start",
+        "oppstartsdato",
+        "planlagt oppstart",
+        "kontraktsstart",
+        "contract start",
+        "dato",
+        "date",
+    ),
+    "duration": (
+        "varighet",
+        "duration",
+        "varighet i måneder",
+        "varighet måneder",
+        "duration in months",
+        "kontraktsperiode",
+        "term",
+    ),
     "service_type": ("tjenestetype", "service type", "type tjeneste"),
     "target": ("målgruppe", "target supplier", "leverandørtype", "supplier type"),
 }
@@ -187,8 +236,9 @@ def _rows_to_plan(filename: str, rows: list[tuple[int, list[Any]]]) -> Plan:
                 f"The plan has more than {MAX_ROWS} rows. Split it up.",
             )
     if not plan.rows:
-        raise PlanError("Planen har ingen rader under overskriftene.",
-                        "The plan has no rows below the headers.")
+        raise PlanError(
+            "Planen har ingen rader under overskriftene.", "The plan has no rows below the headers."
+        )
     return plan
 
 
@@ -232,8 +282,9 @@ def _read_csv(data: bytes, filename: str) -> Plan:
             if index > MAX_ROWS + 20:
                 break
     except csv.Error as error:
-        raise PlanError(f"CSV-filen kan ikke leses: {error}.",
-                        f"The CSV file cannot be read: {error}.") from None
+        raise PlanError(
+            f"CSV-filen kan ikke leses: {error}.", f"The CSV file cannot be read: {error}."
+        ) from None
     return _rows_to_plan(filename, rows)
 
 
@@ -247,8 +298,10 @@ def _read_xlsx(data: bytes, filename: str) -> Plan:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED:
-                raise PlanError("Regnearket er for stort når det pakkes ut.",
-                                "The workbook is too large when unpacked.")
+                raise PlanError(
+                    "Regnearket er for stort når det pakkes ut.",
+                    "The workbook is too large when unpacked.",
+                )
             if archive.testzip() is not None:
                 raise bad
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):

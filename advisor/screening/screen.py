@@ -30,7 +30,10 @@ from advisor.screening.reader import LABELS, Plan, PlanRow
 from advisor.validation import describe
 
 RESERVING_ROUTES = {
-    "reserved_wise", "reserved_ideell", "reserved_mutual", "invite_only_wise",
+    "reserved_wise",
+    "reserved_ideell",
+    "reserved_mutual",
+    "invite_only_wise",
     "invite_only_ideell",
 }
 LOT_ROUTES = {"lots", "small_lots_exemption"}
@@ -46,9 +49,15 @@ POTENTIALS: dict[str, tuple[int, LocalText]] = {
 }
 
 FIELD_COLUMNS = {
-    "title": "title", "buyer_type": "buyer", "subject": "kind", "service_type": "kind",
-    "cpv": "cpv", "estimated_value_nok": "value", "law_as_of": "start",
-    "duration_months": "duration", "target_supplier": "target",
+    "title": "title",
+    "buyer_type": "buyer",
+    "subject": "kind",
+    "service_type": "kind",
+    "cpv": "cpv",
+    "estimated_value_nok": "value",
+    "law_as_of": "start",
+    "duration_months": "duration",
+    "target_supplier": "target",
 }
 
 
@@ -163,8 +172,11 @@ def case_for(
             return None
 
     if not screened.title:
-        errors.append(RowError(column="title", message=LocalText(
-            nb="Tittel mangler.", en="The title is missing.")))
+        errors.append(
+            RowError(
+                column="title", message=LocalText(nb="Tittel mangler.", en="The title is missing.")
+            )
+        )
     data["buyer_type"] = parse("buyer", values.parse_buyer)
     kind = parse("kind", values.parse_kind)
     if kind:
@@ -174,16 +186,28 @@ def case_for(
         data["service_type"] = service_type
     cpv = parse("cpv", values.parse_cpv)
     if cpv and known_cpv and cpv not in known_cpv:
-        errors.append(RowError(column="cpv", message=LocalText(
-            nb=f"Ukjent CPV-kode {cpv}: den finnes ikke i CPV-listen.",
-            en=f"Unknown CPV code {cpv}: it is not in the CPV list.")))
+        errors.append(
+            RowError(
+                column="cpv",
+                message=LocalText(
+                    nb=f"Ukjent CPV-kode {cpv}: den finnes ikke i CPV-listen.",
+                    en=f"Unknown CPV code {cpv}: it is not in the CPV list.",
+                ),
+            )
+        )
         cpv = None
     screened.cpv = cpv
     data["cpv"] = cpv
     amount = parse("value", values.parse_amount)
     if amount is None and not any(e.column == "value" for e in errors):
-        errors.append(RowError(column="value", message=LocalText(
-            nb="Anslått verdi mangler.", en="The estimated value is missing.")))
+        errors.append(
+            RowError(
+                column="value",
+                message=LocalText(
+                    nb="Anslått verdi mangler.", en="The estimated value is missing."
+                ),
+            )
+        )
     screened.value_nok = amount
     data["estimated_value_nok"] = amount
     start = parse("start", values.parse_date)
@@ -236,11 +260,17 @@ def screen(plan: Plan, assessor: Any, *, today: dt.date | None = None) -> Screen
                 assessment = assess(case)
             except LawDateOutOfRange:
                 first = assessor.periods[0].start if assessor.periods else None
-                screened.errors = [RowError(column="start", message=LocalText(
-                    nb=f"Regelverket dekker regler fra {first:%d.%m.%Y}; oppstart "
-                       f"{case.law_as_of:%d.%m.%Y} er tidligere.",
-                    en=f"The rule base covers the law from {first.isoformat()}; the start "
-                       f"date {case.law_as_of.isoformat()} is earlier."))]
+                screened.errors = [
+                    RowError(
+                        column="start",
+                        message=LocalText(
+                            nb=f"Regelverket dekker regler fra {first:%d.%m.%Y}; oppstart "
+                            f"{case.law_as_of:%d.%m.%Y} er tidligere.",
+                            en=f"The rule base covers the law from {first.isoformat()}; the start "
+                            f"date {case.law_as_of.isoformat()} is earlier.",
+                        ),
+                    )
+                ]
             else:
                 screened.case = case.model_dump(mode="json")
                 screened.regime = assessment.regime.code

@@ -107,18 +107,40 @@ def _parse_amount_text(text: str) -> int:
 # ---------------------------------------------------------------------------- dates
 
 MONTHS = {
-    "jan": 1, "januar": 1, "january": 1,
-    "feb": 2, "februar": 2, "february": 2,
-    "mar": 3, "mars": 3, "march": 3,
-    "apr": 4, "april": 4,
-    "mai": 5, "may": 5,
-    "jun": 6, "juni": 6, "june": 6,
-    "jul": 7, "juli": 7, "july": 7,
-    "aug": 8, "august": 8,
-    "sep": 9, "sept": 9, "september": 9,
-    "okt": 10, "oktober": 10, "oct": 10, "october": 10,
-    "nov": 11, "november": 11,
-    "des": 12, "desember": 12, "dec": 12, "december": 12,
+    "jan": 1,
+    "januar": 1,
+    "january": 1,
+    "feb": 2,
+    "februar": 2,
+    "february": 2,
+    "mar": 3,
+    "mars": 3,
+    "march": 3,
+    "apr": 4,
+    "april": 4,
+    "mai": 5,
+    "may": 5,
+    "jun": 6,
+    "juni": 6,
+    "june": 6,
+    "jul": 7,
+    "juli": 7,
+    "july": 7,
+    "aug": 8,
+    "august": 8,
+    "sep": 9,
+    "sept": 9,
+    "september": 9,
+    "okt": 10,
+    "oktober": 10,
+    "oct": 10,
+    "october": 10,
+    "nov": 11,
+    "november": 11,
+    "des": 12,
+    "desember": 12,
+    "dec": 12,
+    "december": 12,
 }
 
 
@@ -215,28 +237,41 @@ def _key(value: Any) -> str:
 
 
 KINDS: dict[str, tuple[str, str | None]] = {
-    "varer": ("goods", None), "vare": ("goods", None), "varekjøp": ("goods", None),
-    "goods": ("goods", None), "supplies": ("goods", None),
-    "tjenester": ("services", None), "tjeneste": ("services", None),
-    "tjenestekjøp": ("services", None), "services": ("services", None),
+    "varer": ("goods", None),
+    "vare": ("goods", None),
+    "varekjøp": ("goods", None),
+    "goods": ("goods", None),
+    "supplies": ("goods", None),
+    "tjenester": ("services", None),
+    "tjeneste": ("services", None),
+    "tjenestekjøp": ("services", None),
+    "services": ("services", None),
     "service": ("services", None),
-    "bygg og anlegg": ("works", None), "bygg anlegg": ("works", None),
-    "bygge og anlegg": ("works", None), "bygge og anleggsarbeid": ("works", None),
-    "bygg": ("works", None), "b a": ("works", None), "works": ("works", None),
-    "work": ("works", None), "construction": ("works", None),
+    "bygg og anlegg": ("works", None),
+    "bygg anlegg": ("works", None),
+    "bygge og anlegg": ("works", None),
+    "bygge og anleggsarbeid": ("works", None),
+    "bygg": ("works", None),
+    "b a": ("works", None),
+    "works": ("works", None),
+    "work": ("works", None),
+    "construction": ("works", None),
     "helse og sosialtjenester": ("services", "health_social"),
     "helse og sosial": ("services", "health_social"),
     "health and social services": ("services", "health_social"),
     "health social": ("services", "health_social"),
-    "særlige tjenester": ("services", "special"), "special services": ("services", "special"),
+    "særlige tjenester": ("services", "special"),
+    "special services": ("services", "special"),
 }
 
 
 def parse_kind(value: Any) -> tuple[str, str | None]:
     """``(subject, service_type or None)`` from the kind column."""
     if is_empty(value):
-        raise CellError("Art mangler (varer, tjenester eller bygg og anlegg).",
-                        "Kind is missing (goods, services or works).")
+        raise CellError(
+            "Art mangler (varer, tjenester eller bygg og anlegg).",
+            "Kind is missing (goods, services or works).",
+        )
     found = KINDS.get(_key(value))
     if found is None:
         raise CellError(
@@ -247,11 +282,19 @@ def parse_kind(value: Any) -> tuple[str, str | None]:
 
 
 SERVICE_TYPES = {
-    "ordinær": "ordinary", "ordinære": "ordinary", "ordinary": "ordinary", "vanlig": "ordinary",
-    "særlige": "special", "særlig": "special", "særlige tjenester": "special",
-    "special": "special", "vedlegg 2": "special",
-    "helse og sosial": "health_social", "helse og sosialtjenester": "health_social",
-    "health social": "health_social", "health and social": "health_social",
+    "ordinær": "ordinary",
+    "ordinære": "ordinary",
+    "ordinary": "ordinary",
+    "vanlig": "ordinary",
+    "særlige": "special",
+    "særlig": "special",
+    "særlige tjenester": "special",
+    "special": "special",
+    "vedlegg 2": "special",
+    "helse og sosial": "health_social",
+    "helse og sosialtjenester": "health_social",
+    "health social": "health_social",
+    "health and social": "health_social",
     "vedlegg 3": "health_social",
 }
 
@@ -283,14 +326,36 @@ def parse_buyer(value: Any) -> str:
         return "county"
     if any(w in ("kommune", "kommunen", "kommunal", "municipality", "bydel") for w in words):
         return "municipality"
-    if any(
-        w in ("stat", "staten", "statlig", "state", "direktorat", "direktoratet",
-              "departement", "departementet", "etat", "etaten", "statens", "tilsyn", "tilsynet")
-        for w in words
-    ) or key.startswith("statens") or key.endswith("direktoratet"):
+    if (
+        any(
+            w
+            in (
+                "stat",
+                "staten",
+                "statlig",
+                "state",
+                "direktorat",
+                "direktoratet",
+                "departement",
+                "departementet",
+                "etat",
+                "etaten",
+                "statens",
+                "tilsyn",
+                "tilsynet",
+            )
+            for w in words
+        )
+        or key.startswith("statens")
+        or key.endswith("direktoratet")
+    ):
         return "state"
-    if "annen offentlig" in key or "other public" in key or any(
-        w in ("helseforetak", "foretak", "hf", "universitet", "universitetet") for w in words
+    if (
+        "annen offentlig" in key
+        or "other public" in key
+        or any(
+            w in ("helseforetak", "foretak", "hf", "universitet", "universitetet") for w in words
+        )
     ):
         return "other_public_body"
     raise CellError(
@@ -302,11 +367,19 @@ def parse_buyer(value: Any) -> str:
 
 
 TARGETS = {
-    "wise": "wise", "arbeidsintegrerende": "wise", "arbeidsintegrerende virksomhet": "wise",
-    "ideell": "ideell", "ideelle": "ideell", "ideell organisasjon": "ideell",
-    "non profit": "ideell", "sosial entreprenør": "social_enterprise",
-    "sosiale entreprenører": "social_enterprise", "social enterprise": "social_enterprise",
-    "social entrepreneur": "social_enterprise", "ingen": "none", "none": "none",
+    "wise": "wise",
+    "arbeidsintegrerende": "wise",
+    "arbeidsintegrerende virksomhet": "wise",
+    "ideell": "ideell",
+    "ideelle": "ideell",
+    "ideell organisasjon": "ideell",
+    "non profit": "ideell",
+    "sosial entreprenør": "social_enterprise",
+    "sosiale entreprenører": "social_enterprise",
+    "social enterprise": "social_enterprise",
+    "social entrepreneur": "social_enterprise",
+    "ingen": "none",
+    "none": "none",
 }
 
 

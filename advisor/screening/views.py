@@ -73,23 +73,36 @@ def pdf_rate_limit() -> str:
 TEXTS: dict[str, tuple[str, str]] = {
     "heading": ("Gå gjennom anskaffelsesplanen", "Screen the procurement plan"),
     "intro": (
-        ("Last opp anskaffelsesplanen (CSV eller Excel). Hver rad blir vurdert med de samme "
-        "reglene som veiviseren, og du ser hvilke anskaffelser som kan gå til sosiale "
-        "entreprenører."),
-        ("Upload the procurement plan (CSV or Excel). Every row is assessed with the same rules "
-        "as the wizard, and you see which procurements could go to social entrepreneurs."),
+        (
+            "Last opp anskaffelsesplanen (CSV eller Excel). Hver rad blir vurdert med de samme "
+            "reglene som veiviseren, og du ser hvilke anskaffelser som kan gå til sosiale "
+            "entreprenører."
+        ),
+        (
+            "Upload the procurement plan (CSV or Excel). Every row is assessed with the same rules "
+            "as the wizard, and you see which procurements could go to social entrepreneurs."
+        ),
     ),
-    "file": ("Planen (.xlsx eller .csv, høyst {limit})", "The plan (.xlsx or .csv, at most {limit})"),
+    "file": (
+        "Planen (.xlsx eller .csv, høyst {limit})",
+        "The plan (.xlsx or .csv, at most {limit})",
+    ),
     "submit": ("Gå gjennom planen", "Screen the plan"),
     "template": ("Last ned malen", "Download the template"),
     "template_text": (
-        ("Bruk malen, eller egne kolonner med disse overskriftene: tittel, oppdragsgiver, art, "
-        "cpv, anslått verdi, oppstart, varighet (engelske overskrifter går også)."),
-        ("Use the template, or your own columns with these headers: title, buyer, kind, cpv, "
-        "estimated value, start date, duration (Norwegian headers work too)."),
+        (
+            "Bruk malen, eller egne kolonner med disse overskriftene: tittel, oppdragsgiver, art, "
+            "cpv, anslått verdi, oppstart, varighet (engelske overskrifter går også)."
+        ),
+        (
+            "Use the template, or your own columns with these headers: title, buyer, kind, cpv, "
+            "estimated value, start date, duration (Norwegian headers work too)."
+        ),
     ),
-    "working": ("Går gjennom planen … dette kan ta noen sekunder.",
-                "Screening the plan … this may take a few seconds."),
+    "working": (
+        "Går gjennom planen … dette kan ta noen sekunder.",
+        "Screening the plan … this may take a few seconds.",
+    ),
     "no_file": ("Velg en fil å laste opp.", "Choose a file to upload."),
     "bad_type": ("Bare .xlsx- og .csv-filer tas imot.", "Only .xlsx and .csv files are accepted."),
     "macro": (
@@ -118,10 +131,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "not_found": ("Fant ikke gjennomgangen.", "The screening was not found."),
     "ignored": ("Kolonner som ikke ble brukt: {names}.", "Columns not used: {names}."),
     "disclaimer": (
-        ("Dette er en første gjennomgang. Åpne raden som en full vurdering og svar på resten av "
-        "spørsmålene før dere bestemmer dere."),
-        ("This is a first screening. Open the row as a full assessment and answer the remaining "
-        "questions before you decide."),
+        (
+            "Dette er en første gjennomgang. Åpne raden som en full vurdering og svar på resten av "
+            "spørsmålene før dere bestemmer dere."
+        ),
+        (
+            "This is a first screening. Open the row as a full assessment and answer the remaining "
+            "questions before you decide."
+        ),
     ),
 }
 
@@ -219,13 +236,19 @@ def result(screening_id: str) -> str:
     for column in ("row", "title", "buyer", "value", "start", "potential", "regime"):
         current = column == key
         next_descending = (not descending) if current else column in DEFAULT_DESCENDING
-        columns.append({
-            "key": column,
-            "label": export.header(column, lang),
-            "url": url_for("screening.result", screening_id=screening_id, sort=column,
-                           dir="desc" if next_descending else "asc"),
-            "aria_sort": ("descending" if descending else "ascending") if current else None,
-        })
+        columns.append(
+            {
+                "key": column,
+                "label": export.header(column, lang),
+                "url": url_for(
+                    "screening.result",
+                    screening_id=screening_id,
+                    sort=column,
+                    dir="desc" if next_descending else "asc",
+                ),
+                "aria_sort": ("descending" if descending else "ascending") if current else None,
+            }
+        )
     rows = sorted_rows(screening, key, descending)
     return render_template(
         "screening/result.html",
@@ -237,8 +260,11 @@ def result(screening_id: str) -> str:
         sort=key,
         direction="desc" if descending else "asc",
         potential_label=lambda code: POTENTIALS[code][1].get(lang),
-        counts=[(code, POTENTIALS[code][1].get(lang), screening.count(code))
-                for code in POTENTIALS if screening.count(code)],
+        counts=[
+            (code, POTENTIALS[code][1].get(lang), screening.count(code))
+            for code in POTENTIALS
+            if screening.count(code)
+        ],
         column_label=lambda column: column_label(column, lang),
         money=lambda value: export._money(value, lang),
         header=lambda column: export.header(column, lang),
@@ -264,16 +290,20 @@ def _name(screening: Screening, suffix: str) -> str:
 def download_xlsx(screening_id: str) -> Response:
     screening = _load(screening_id)
     rows = sorted_rows(screening, *_order())
-    return _download(export.to_xlsx(screening, rows, current_language()),
-                     _name(screening, "xlsx"), XLSX)
+    return _download(
+        export.to_xlsx(screening, rows, current_language()), _name(screening, "xlsx"), XLSX
+    )
 
 
 @bp.get("/<screening_id>/resultat.csv")
 def download_csv(screening_id: str) -> Response:
     screening = _load(screening_id)
     rows = sorted_rows(screening, *_order())
-    return _download(export.to_csv(screening, rows, current_language()),
-                     _name(screening, "csv"), "text/csv; charset=utf-8")
+    return _download(
+        export.to_csv(screening, rows, current_language()),
+        _name(screening, "csv"),
+        "text/csv; charset=utf-8",
+    )
 
 
 @bp.get("/<screening_id>/resultat.pdf")
@@ -281,8 +311,11 @@ def download_csv(screening_id: str) -> Response:
 def download_pdf(screening_id: str) -> Response:
     screening = _load(screening_id)
     rows = sorted_rows(screening, *_order())
-    return _download(export.to_pdf(screening, rows, current_language()),
-                     _name(screening, "pdf"), "application/pdf")
+    return _download(
+        export.to_pdf(screening, rows, current_language()),
+        _name(screening, "pdf"),
+        "application/pdf",
+    )
 
 
 @bp.post("/<screening_id>/rader/<int:row_number>")
