@@ -427,6 +427,12 @@ def test_value_helper_applies_the_48_month_rule_and_fills_the_value(app: Flask, 
     assert used.status_code == 303
     assert used.location.startswith(wizard.url("verdi"))
     assert wizard.answers(app)["estimated_value_nok"] == 9_600_000
+    # back in the helper, the figures the estimate came from are there, not empty fields
+    again = wizard.client.get(helper).get_data(as_text=True)
+    assert re.search(r'name="amount"[^>]*value="100 000"', again)
+    assert re.search(r'name="units"[^>]*value="2"', again)
+    assert re.search(r'name="open_ended"[^>]*checked', again)
+    assert re.search(r'name="period"[^>]*value="month"[^>]*checked', again)
 
     broken = wizard.client.post(helper, data={**form, "amount": "mye", "action": "calculate"})
     assert broken.status_code == 422

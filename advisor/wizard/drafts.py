@@ -1,4 +1,5 @@
-"""Wizard drafts: the answers so far, saved on every step (table ``drafts``, migration 0002).
+"""Wizard drafts: the answers so far, saved on every step (table ``drafts``, migrations 0002
+and 0004).
 
 A draft is found only by its id: 128 random bits (``store.new_id``), so the resume link
 ("Fortsett senere") is the key. It lives in the database, so it survives a server restart and
@@ -37,6 +38,8 @@ class Draft(Base):
     current_step: Mapped[str] = mapped_column(sa.String(64), default="")
     lang: Mapped[str] = mapped_column(sa.String(8), default="nb")
     assessment_id: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
+    # what was typed into the value helper the last time its estimate was used (migration 0004)
+    value_helper: Mapped[dict[str, str] | None] = mapped_column(JSONType, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -58,6 +61,7 @@ _UPDATE = (
         current_step=sa.bindparam("current_step"),
         lang=sa.bindparam("lang"),
         assessment_id=sa.bindparam("assessment_id"),
+        value_helper=sa.bindparam("value_helper"),
         updated_at=sa.bindparam("updated_at"),
     )
 )
@@ -86,6 +90,7 @@ def create_draft(
         current_step="",
         lang=lang,
         assessment_id=None,
+        value_helper=None,
         created_at=now,
         updated_at=now,
     )
@@ -132,6 +137,7 @@ def _columns(draft: Draft) -> dict[str, Any]:
         "current_step": draft.current_step,
         "lang": draft.lang,
         "assessment_id": draft.assessment_id,
+        "value_helper": draft.value_helper,
         "updated_at": draft.updated_at,
     }
 

@@ -557,8 +557,11 @@ def value_helper(draft_id: str) -> Any:
     back = step_url(draft, page.id) if page else resume_target(draft)
     raw = {name: (request.form.get(name) or "").strip() for name in HELPER_FIELDS}
     if request.method == "GET":
-        raw["period"] = "month"
-        raw["units"] = "1"
+        # the figures behind the estimate last used, else a monthly amount for one unit
+        remembered = draft.value_helper or {}
+        raw = {name: str(remembered.get(name, "")) for name in HELPER_FIELDS}
+        raw["period"] = raw["period"] or "month"
+        raw["units"] = raw["units"] or "1"
     errors: dict[str, str] = {}
     result = None
     if request.method == "POST":
@@ -574,6 +577,7 @@ def value_helper(draft_id: str) -> Any:
                 framework_q = the_tree.question("is_framework_agreement")
                 if framework_q is not None and data.framework_max is not None:
                     answers[framework_q.id] = "yes"
+                draft.value_helper = {name: value for name, value in raw.items() if value}
                 save_draft(draft, answers=the_tree.walk(answers).answers)
                 return redirect(back + "#" + input_id(value_question), code=303)
     status = 422 if errors else 200
