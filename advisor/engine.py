@@ -268,6 +268,21 @@ def _exclusive(node: conditions.Node, derived: set[str]) -> conditions.Node:
     return conditions.Any_(tuple(items))
 
 
+def _carrier(period: Period, derived: set[str], tables: dict) -> str | None:
+    """The derived fact the period's rules most often read together with answers (see
+    ``_aliases``); ``None`` when no rule does, or when an answer's name would clash with the
+    fact's own keys."""
+    if period.facts_read & {"t", "k", "v", "i", "id", "sid"}:
+        return None
+    counts: dict[str, int] = {}
+    for rule in period.rules:
+        for conj in _merge(_dnf(rule.condition, derived, tables)):
+            if CASE_GROUP in conj:
+                for group in conj.keys() - {CASE_GROUP}:
+                    counts[group] = counts.get(group, 0) + 1
+    return max(sorted(counts), key=lambda group: counts[group]) if counts else None
+
+
 def _expressions(rule: dict | None) -> int:
     """The largest pattern of a durable rule, counted in comparisons and and/or nodes."""
     if rule is None:
@@ -285,22 +300,30 @@ def _and(items: list[dict]) -> dict:
     return items[0] if len(items) == 1 else {"$and": items}
 
 
-def _aliases(conj: Conjunct, guard: tuple[str, int] | None) -> list[dict]:
-    """The facts one alternative joins. The case fact is left out when the alternative
-    tests nothing on it but joins a derived or "missed" fact: each session holds one case,
-    and every join costs durable-rules memory in each new session (about 8 KB)."""
-    aliases = [
-        {f"d_{group}": _and([{"t": "d"}, {"k": group}, *conds])}
+def _aliases(conj: Conjunct, guard: tuple[str, int] | None, carrier: str | None) -> list[dict]:
+    """The facts one alternative joins.
+
+    The derived fact ``carrier`` (the one rules most often read together with answers, in
+    practice ``regime``) is asserted with a copy of the case's answers, so an alternative
+    that joins it tests the answers there and does not join the case fact at all. Likewise
+    the case fact is left out when the alternative tests nothing on it. Each join costs
+    durable-rules about 8 KB of memory to set up in every new session: the largest single
+    part of an evaluation.
+    """
+    aliases: list[tuple[str, list[dict]]] = [
+        (f"d_{group}", [{"t": "d"}, {"k": group}, *conds])
         for group, conds in sorted(conj.items())
         if group != CASE_GROUP
     ]
     if guard is not None:
         name, position = guard
-        aliases.append({"m": _and([{"t": "m"}, {"k": name}, {"i": position}])})
+        aliases.append(("m", [{"t": "m"}, {"k": name}, {"i": position}]))
     case_conds = conj.get(CASE_GROUP, [])
-    if case_conds or not aliases:
-        aliases.insert(0, {"c": _and([{"t": "case"}, *case_conds])})
-    return aliases
+    if carrier is not None and carrier in conj:
+        next(conds for alias, conds in aliases if alias == f"d_{carrier}").extend(case_conds)
+    elif case_conds or not aliases:
+        aliases.insert(0, ("c", [{"t": "case"}, *case_conds]))
+    return [{alias: _and(conds)} for alias, conds in aliases]
 
 
 def _merge(conjuncts: list[Conjunct]) -> list[Conjunct]:
@@ -327,14 +350,19 @@ def _merge(conjuncts: list[Conjunct]) -> list[Conjunct]:
     return result
 
 
-def _rule_json(conjuncts: list[Conjunct], guard: tuple[str, int] | None, run: Any) -> dict | None:
+def _rule_json(
+    conjuncts: list[Conjunct],
+    guard: tuple[str, int] | None,
+    run: Any,
+    carrier: str | None = None,
+) -> dict | None:
     if not conjuncts:
         return None
     conjuncts = _merge(conjuncts)
     if len(conjuncts) == 1:
-        return {"all": _aliases(conjuncts[0], guard), "run": run}
+        return {"all": _aliases(conjuncts[0], guard, carrier), "run": run}
     return {
-        "any": [{f"a{i}$all": _aliases(conj, guard)} for i, conj in enumerate(conjuncts)],
+        "any": [{f"a{i}$all": _aliases(conj, guard, carrier)} for i, conj in enumerate(conjuncts)],
         "run": run,
     }
 
@@ -342,21 +370,28 @@ def _rule_json(conjuncts: list[Conjunct], guard: tuple[str, int] | None, run: An
 class _Context:
     """What an action sees: the evaluation's outcome, and a way to assert chained facts."""
 
-    __slots__ = ("asserted", "handle", "outcome", "sid", "suffix")
+    __slots__ = ("asserted", "handle", "outcome", "sid", "suffix", "with_answers")
 
-    def __init__(self, handle: int, sid: str, outcome: Outcome) -> None:
+    def __init__(self, handle: int, sid: str, outcome: Outcome, answers: str = "") -> None:
+        """``answers``: the case's answers as JSON object members (``"a": 1, "b": 2``), for
+        the carrier fact (see ``_aliases``)."""
         self.handle, self.sid, self.outcome = handle, sid, outcome
         self.suffix = json.dumps(sid) + "}"
+        self.with_answers = (answers + ", " if answers else "") + '"sid": ' + self.suffix
         self.asserted: set[str] = set()
 
-    def assert_fact(self, prefix: str) -> None:
+    def assert_fact(self, prefix: str, *, answers: bool = False) -> None:
         """Assert a derived or "missed" fact into this session: ``prefix`` is its JSON up to
         the session id (see ``_fact_prefix``). A fact no rule reads, or one already asserted,
         is fine (result codes 1 and 2); the actions it enables are picked up by the
         evaluation loop."""
         if prefix not in self.asserted:  # a rule whose "or"s overlap fires more than once
             self.asserted.add(prefix)
-            durable_rules_engine.assert_fact(self.handle, prefix + self.suffix)
+            if answers:  # the carrier: {..., <answers>, "sid": ...}
+                message = prefix[: -len('"sid": ')] + self.with_answers
+            else:
+                message = prefix + self.suffix
+            durable_rules_engine.assert_fact(self.handle, message)
 
 
 def _fact_prefix(fact: dict[str, Any]) -> str:
@@ -448,8 +483,9 @@ class DurableEngine:
                 actions[rule_name] = rule.pop("run")
                 definition[rule_name] = rule
 
+        carrier = _carrier(period, derived, self._tables)
         for fact, cases in period.decisions.items():
-            for rule_name, rule in self._decision_list(fact, cases, derived, inline):
+            for rule_name, rule in self._decision_list(fact, cases, derived, inline, carrier):
                 add(rule_name, rule)
         # Every case fact matches this rule, so a session never starts with a fact that
         # matched nothing: durable-rules 2.0.28 corrupts its heap when such a session is
@@ -460,7 +496,10 @@ class DurableEngine:
             add(
                 rule.id,
                 _rule_json(
-                    _dnf(rule.condition, derived, self._tables), None, self._fire_action(rule.id)
+                    _dnf(rule.condition, derived, self._tables),
+                    None,
+                    self._fire_action(rule.id),
+                    carrier,
                 ),
             )
         try:
@@ -472,7 +511,12 @@ class DurableEngine:
         return handle, actions
 
     def _decision_list(
-        self, fact: str, cases: list[CompiledRule], derived: set[str], inline: bool
+        self,
+        fact: str,
+        cases: list[CompiledRule],
+        derived: set[str],
+        inline: bool,
+        carrier: str | None = None,
     ) -> list[tuple[str, dict | None]]:
         """The durable rules of one derived fact's decision list (first case that holds wins).
 
@@ -486,7 +530,7 @@ class DurableEngine:
 
         def rule(items: list[conditions.Node], guard: tuple[str, int] | None, run: Any) -> Any:
             conjuncts = _dnf(conditions.All(tuple(items)), derived, self._tables)
-            return _rule_json(conjuncts, guard, run)
+            return _rule_json(conjuncts, guard, run, carrier)
 
         made: list[tuple[str, dict | None]] = []
         guard: tuple[str, int] | None = None  # the last "missed" fact asserted
@@ -494,13 +538,13 @@ class DurableEngine:
         previous: CompiledRule | None = None
         for case in cases:
             own = conditions.TRUE if case.otherwise else case.condition
-            hit = rule([*pending, own], guard, self._derive_action(case))
+            hit = rule([*pending, own], guard, self._derive_action(case, fact == carrier))
             if pending and previous is not None and _expressions(hit) > INLINE_BUDGET:
                 # Too long with the negations inlined: assert "missed" for the case before.
                 miss = rule(pending, guard, self._miss_action(fact, previous.position))
                 made.append((f"{previous.id}#miss", miss))
                 guard, pending = (fact, previous.position), []
-                hit = rule([own], guard, self._derive_action(case))
+                hit = rule([own], guard, self._derive_action(case, fact == carrier))
             made.append((f"{case.id}#hit", hit))
             if case.otherwise or case.position + 1 >= len(cases):
                 break
@@ -519,14 +563,14 @@ class DurableEngine:
             guard, pending = (fact, case.position), []
         return made
 
-    def _derive_action(self, case: CompiledRule) -> Any:
+    def _derive_action(self, case: CompiledRule, carrier: bool = False) -> Any:
         fact, value, rule_id = case.code, case.value, case.id
         prefix = _fact_prefix({"t": "d", "k": fact, "v": value})
 
         def action(c: _Context) -> None:
             c.outcome.derived[fact] = value
             c.outcome.derived_by[fact] = rule_id
-            c.assert_fact(prefix)
+            c.assert_fact(prefix, answers=carrier)
 
         return action
 
@@ -558,15 +602,15 @@ class DurableEngine:
             handle, actions = self._handles[name], self._actions[name]
             sid = f"s{next(self._sids)}"
             outcome = self._outcomes[sid] = Outcome()
-            context = _Context(handle, sid, outcome)
+            # Only the answers the rules read: durable-rules copies the matched facts into
+            # every action, so unused fields would cost time on every step.
+            answers = {k: facts[k] for k in self._case_fields[period.key] if k in facts}
+            answers = table_facts(answers, self._table_pairs, self._tables)
+            members = json.dumps(answers, ensure_ascii=False)[1:-1]
+            context = _Context(handle, sid, outcome, members)
             try:
-                # Only the answers the rules read: durable-rules copies the matched facts
-                # into every action, so unused fields would cost time on every step.
-                case_fact = {k: facts[k] for k in self._case_fields[period.key] if k in facts}
-                case_fact = table_facts(case_fact, self._table_pairs, self._tables)
-                case_fact.update(t="case", sid=sid)
                 code, state = durable_rules_engine.assert_fact(
-                    handle, json.dumps(case_fact, ensure_ascii=False)
+                    handle, '{"t": "case", ' + context.with_answers
                 )
                 if code == 0:  # always: SESSION_RULE reads every case
                     started = durable_rules_engine.start_action_for_state(handle, state)

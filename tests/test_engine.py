@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import random
 import subprocess
 import sys
@@ -519,3 +520,37 @@ def test_a_case_that_matches_no_rule(tmp_path: Any) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     # 0: the case fact matched a rule (the session rule); 1 would be "matched nothing"
     assert "survived, assert codes: [0]" in done.stdout
+
+
+def test_rules_on_regime_and_answers_join_one_fact(
+    rulebase: RuleBase, assessor: Assessor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The regime fact carries the answers, so a rule that reads both joins that one fact
+    (each join costs every new durable-rules session memory); results stay equal (above)."""
+    definitions: list[dict] = []
+    original = engine_module.durable_rules_engine.create_ruleset
+
+    def capturing(name: str, text: str) -> Any:
+        definitions.append(json.loads(text))
+        return original(name, text)
+
+    monkeypatch.setattr(engine_module.durable_rules_engine, "create_ruleset", capturing)
+    own = engine_module.DurableEngine("carrier_check", rulebase.tables)
+    try:
+        period = assessor.periods[-1]
+        own.prepare(period)
+        assert engine_module._carrier(period, set(period.decisions), rulebase.tables) == "regime"
+        (definition,) = definitions
+        reading_regime = 0
+        for rule in definition.values():
+            alternatives = (
+                [rule["all"]] if "all" in rule else [next(iter(a.values())) for a in rule["any"]]
+            )
+            for aliases in alternatives:
+                names = [next(iter(alias)) for alias in aliases]
+                if "d_regime" in names:
+                    reading_regime += 1
+                    assert "c" not in names
+        assert reading_regime > 40
+    finally:
+        own.close()
