@@ -619,25 +619,36 @@ def test_drafts_migration_matches_the_model(tmp_path):
     upgrade_database(url)
 
 
-def test_old_drafts_can_be_purged(app: Flask, wizard: Wizard):
+def age_draft(app: Flask, draft_id: str, *, days: int) -> None:
+    """Make a draft look as if nobody had changed it for ``days`` days."""
     import datetime as dt
 
     import sqlalchemy as sa
 
     from advisor.store import get_session
-    from advisor.wizard.drafts import Draft, purge_drafts
+    from advisor.wizard.drafts import Draft
 
-    wizard.start()
     with app.app_context():
-        assert purge_drafts(dt.timedelta(days=180)) == 0
-        draft = get_draft(wizard.draft_id)
+        draft = get_draft(draft_id)
         session = get_session()
         session.execute(
             sa.update(Draft)
             .where(Draft.id == draft.id)
-            .values(updated_at=draft.updated_at - dt.timedelta(days=200))
+            .values(updated_at=draft.updated_at - dt.timedelta(days=days))
         )
         session.commit()
+
+
+def test_old_drafts_can_be_purged(app: Flask, wizard: Wizard):
+    import datetime as dt
+
+    from advisor.wizard.drafts import purge_drafts
+
+    wizard.start()
+    with app.app_context():
+        assert purge_drafts(dt.timedelta(days=180)) == 0
+    age_draft(app, wizard.draft_id, days=200)
+    with app.app_context():
         assert purge_drafts(dt.timedelta(days=180)) == 1
         assert get_draft(wizard.draft_id) is None
 
@@ -645,14 +656,10 @@ def test_old_drafts_can_be_purged(app: Flask, wizard: Wizard):
 def test_the_purge_command_deletes_old_drafts_only(app: Flask, wizard: Wizard, tmp_path):
     """`advisor db purge-drafts` (for an operator's daily job) removes drafts unchanged for
     the given number of days, keeps newer ones, and refuses an unmigrated database cleanly."""
-    import datetime as dt
 
-    import sqlalchemy as sa
     from click.testing import CliRunner
 
     from advisor.cli import main
-    from advisor.store import get_session
-    from advisor.wizard.drafts import Draft
 
     wizard.start()
     old_id = wizard.draft_id
@@ -660,15 +667,7 @@ def test_the_purge_command_deletes_old_drafts_only(app: Flask, wizard: Wizard, t
     new = wizard.draft_id
     assert old_id != new
     url = app.config["DATABASE_URL"]
-    with app.app_context():
-        draft = get_draft(old_id)
-        session = get_session()
-        session.execute(
-            sa.update(Draft)
-            .where(Draft.id == draft.id)
-            .values(updated_at=draft.updated_at - dt.timedelta(days=31))
-        )
-        session.commit()
+    age_draft(app, old_id, days=31)
     runner = CliRunner()
     kept = runner.invoke(main, ["db", "purge-drafts", "--older-than-days", "60", "--database", url])
     assert kept.exit_code == 0, kept.output
