@@ -438,15 +438,27 @@ def review(draft_id: str) -> Any:
     if draft.current_step != REVIEW and not missing:
         save_draft(draft, current_step=REVIEW)
     remember(draft)
-    steps = len(tree().walk(draft.answers).pages) + 1
+    return _review_page(draft, sections, missing, show_errors=False)
+
+
+def _review_page(
+    draft: Draft,
+    sections: list[dict[str, Any]],
+    missing: list[dict[str, Any]],
+    *,
+    show_errors: bool,
+    problem: str | None = None,
+) -> str:
+    """The review page; one section per page the answers lead through, then the review
+    itself is the last step."""
     return render_template(
         "wizard/review.html",
         draft=draft,
         sections=sections,
         missing=missing,
-        problem=None,
-        show_errors=False,
-        step_count=steps,
+        problem=problem,
+        show_errors=show_errors,
+        step_count=len(sections) + 1,
     )
 
 
@@ -455,17 +467,8 @@ def review(draft_id: str) -> Any:
 def finish(draft_id: str) -> Any:
     draft = load_draft(draft_id)
     sections, missing = review_rows(draft)
-    steps = len(tree().walk(draft.answers).pages) + 1
     if missing:
-        return render_template(
-            "wizard/review.html",
-            draft=draft,
-            sections=sections,
-            missing=missing,
-            problem=None,
-            show_errors=True,
-            step_count=steps,
-        ), 422
+        return _review_page(draft, sections, missing, show_errors=True), 422
     data = tree().case_data(draft.answers)
     try:
         case = Case.model_validate(data)
@@ -473,15 +476,7 @@ def finish(draft_id: str) -> Any:
     except (ValidationError, ValueError) as error:
         log.warning("wizard finish failed", extra={"draft": draft.id, "error": str(error)})
         problem = _("The answers could not be assessed: %(error)s", error=_problem_text(error))
-        return render_template(
-            "wizard/review.html",
-            draft=draft,
-            sections=sections,
-            missing=[],
-            problem=problem,
-            show_errors=True,
-            step_count=steps,
-        ), 422
+        return _review_page(draft, sections, [], show_errors=True, problem=problem), 422
     record = store.save_assessment(assessment, lang=current_language())
     draft.assessment_id = record.id
     save_draft(draft, current_step=REVIEW)
