@@ -447,6 +447,11 @@ def body(record: store.AssessmentRecord, lang: str) -> dict[str, Any]:
     data = public_from_stored({**record.result_json, "id": record.id}, lang)
     if data is None:
         data = record.assessment().public(lang)
+    return with_bookkeeping(data, record)
+
+
+def with_bookkeeping(data: dict[str, Any], record: store.AssessmentRecord) -> dict[str, Any]:
+    """``data`` (an Assessment's public JSON) with the record's title, revision and times."""
     data.update(
         title=record.title,
         revision=record.version_counter,
@@ -651,13 +656,7 @@ def reassess_assessment(assessment_id: str) -> Response:
         record = store.get_assessment(assessment_id) or record
         shown = body(record, lang)
     else:
-        shown = assessment.public(lang)
-        shown.update(
-            title=record.title,
-            revision=record.version_counter,
-            created_at=record.created_at.isoformat(),
-            updated_at=record.updated_at.isoformat(),
-        )
+        shown = with_bookkeeping(assessment.public(lang), record)
     return _json({"saved": save, "changes": diff, "assessment": shown, "lang": lang})
 
 
