@@ -46,17 +46,23 @@ def _check_lang(lang: str) -> str:
     return lang
 
 
-@functools.cache
-def jinja_env() -> Environment:
-    """The PDF's own Jinja environment: autoescaped, strict, compiled once per process."""
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATE_DIR),
+def pdf_environment(template_dir: Path) -> Environment:
+    """A Jinja environment for a PDF's templates (the guidance, the plan-screening summary):
+    autoescaped, strict about undefined names, no template reloading."""
+    return Environment(
+        loader=FileSystemLoader(template_dir),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
     )
+
+
+@functools.cache
+def jinja_env() -> Environment:
+    """The guidance PDF's Jinja environment, compiled once per process."""
+    env = pdf_environment(TEMPLATE_DIR)
     env.filters.update(
         money=content.money,
         date=content.date,

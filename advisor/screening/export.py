@@ -18,7 +18,7 @@ import io
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 
 from advisor.screening.screen import POTENTIALS, ScreenedRow, Screening, column_label
 
@@ -278,13 +278,9 @@ TEMPLATE_HELP = [
 @functools.cache
 def _env() -> Environment:
     """Built and its template compiled once per process, not on every summary."""
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATE_DIR),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    from advisor.guidance import pdf_environment
+
+    env = pdf_environment(TEMPLATE_DIR)
     env.filters["money"] = _money
     return env
 
