@@ -268,15 +268,15 @@ def _exclusive(node: conditions.Node, derived: set[str]) -> conditions.Node:
     return conditions.Any_(tuple(items))
 
 
-def _carrier(period: Period, derived: set[str], tables: dict) -> str | None:
-    """The derived fact the period's rules most often read together with answers (see
-    ``_aliases``); ``None`` when no rule does, or when an answer's name would clash with the
-    fact's own keys."""
+def _carrier(period: Period, alternatives: list[list[Conjunct]]) -> str | None:
+    """The derived fact the period's rules (``alternatives``: each rule's, merged) most often
+    read together with answers (see ``_aliases``); ``None`` when no rule does, or when an
+    answer's name would clash with the fact's own keys."""
     if period.facts_read & {"t", "k", "v", "i", "id", "sid"}:
         return None
     counts: dict[str, int] = {}
-    for rule in period.rules:
-        for conj in _merge(_dnf(rule.condition, derived, tables)):
+    for conjuncts in alternatives:
+        for conj in conjuncts:
             if CASE_GROUP in conj:
                 for group in conj.keys() - {CASE_GROUP}:
                     counts[group] = counts.get(group, 0) + 1
@@ -483,7 +483,10 @@ class DurableEngine:
                 actions[rule_name] = rule.pop("run")
                 definition[rule_name] = rule
 
-        carrier = _carrier(period, derived, self._tables)
+        alternatives = [
+            _merge(_dnf(rule.condition, derived, self._tables)) for rule in period.rules
+        ]
+        carrier = _carrier(period, alternatives)
         for fact, cases in period.decisions.items():
             for rule_name, rule in self._decision_list(fact, cases, derived, inline, carrier):
                 add(rule_name, rule)
@@ -492,16 +495,8 @@ class DurableEngine:
         # deleted in a large ruleset ("munmap_chunk(): invalid pointer" after a few hundred
         # evaluations; tests/test_engine.py::test_a_case_that_matches_no_rule).
         add(SESSION_RULE, {"all": [{"c": {"t": "case"}}], "run": _no_action})
-        for rule in period.rules:
-            add(
-                rule.id,
-                _rule_json(
-                    _dnf(rule.condition, derived, self._tables),
-                    None,
-                    self._fire_action(rule.id),
-                    carrier,
-                ),
-            )
+        for rule, conjuncts in zip(period.rules, alternatives, strict=True):
+            add(rule.id, _rule_json(conjuncts, None, self._fire_action(rule.id), carrier))
         try:
             handle = durable_rules_engine.create_ruleset(
                 name, json.dumps(definition, ensure_ascii=False)

@@ -539,7 +539,12 @@ def test_rules_on_regime_and_answers_join_one_fact(
     try:
         period = assessor.periods[-1]
         own.prepare(period)
-        assert engine_module._carrier(period, set(period.decisions), rulebase.tables) == "regime"
+        derived = set(period.decisions)
+        alternatives = [
+            engine_module._merge(engine_module._dnf(rule.condition, derived, rulebase.tables))
+            for rule in period.rules
+        ]
+        assert engine_module._carrier(period, alternatives) == "regime"
         (definition,) = definitions
         reading_regime = 0
         for rule in definition.values():
