@@ -374,30 +374,27 @@ class _Context:
 
     def __init__(self, handle: int, sid: str, outcome: Outcome, answers: str = "") -> None:
         """``answers``: the case's answers as JSON object members (``"a": 1, "b": 2``), for
-        the carrier fact (see ``_aliases``)."""
+        the case fact and the carrier fact (see ``_aliases``)."""
         self.handle, self.sid, self.outcome = handle, sid, outcome
-        self.suffix = json.dumps(sid) + "}"
-        self.with_answers = (answers + ", " if answers else "") + '"sid": ' + self.suffix
+        self.suffix = '"sid": ' + json.dumps(sid) + "}"
+        self.with_answers = (answers + ", " if answers else "") + self.suffix
         self.asserted: set[str] = set()
 
     def assert_fact(self, prefix: str, *, answers: bool = False) -> None:
         """Assert a derived or "missed" fact into this session: ``prefix`` is its JSON up to
-        the session id (see ``_fact_prefix``). A fact no rule reads, or one already asserted,
-        is fine (result codes 1 and 2); the actions it enables are picked up by the
-        evaluation loop."""
+        the session id (see ``_fact_prefix``), ``answers`` whether it carries the case's
+        answers. A fact no rule reads, or one already asserted, is fine (result codes 1 and
+        2); the actions it enables are picked up by the evaluation loop."""
         if prefix not in self.asserted:  # a rule whose "or"s overlap fires more than once
             self.asserted.add(prefix)
-            if answers:  # the carrier: {..., <answers>, "sid": ...}
-                message = prefix[: -len('"sid": ')] + self.with_answers
-            else:
-                message = prefix + self.suffix
-            durable_rules_engine.assert_fact(self.handle, message)
+            tail = self.with_answers if answers else self.suffix
+            durable_rules_engine.assert_fact(self.handle, prefix + tail)
 
 
 def _fact_prefix(fact: dict[str, Any]) -> str:
-    """A chained fact's JSON without its closing brace, ending in ``"sid":`` (encoded once,
-    when the rule is registered, instead of on every evaluation)."""
-    return json.dumps(fact, ensure_ascii=False)[:-1] + ', "sid": '
+    """A chained fact's JSON without its closing brace, ready for more members (encoded
+    once, when the rule is registered, instead of on every evaluation)."""
+    return json.dumps(fact, ensure_ascii=False)[:-1] + ", "
 
 
 def _action_name(message: str) -> str:
