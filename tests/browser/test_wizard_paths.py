@@ -101,7 +101,11 @@ class Wizard:
                 form.locator(f'[name="{name}"]').fill("" if value is None else str(value))
 
     def next(self) -> None:
-        self.page.locator(".form-actions button[value=next]").click()
+        """Submit the step and wait for the page that answers it (the next step after a 303,
+        or this step again with errors): reading the old page, or a new one still being
+        parsed, made a busy machine skip fields now and then."""
+        with self.page.expect_navigation():
+            self.page.locator(".form-actions button[value=next]").click()
 
     def answer_all(self, answers: dict[str, Any]) -> None:
         """Answer every step until the review page."""
