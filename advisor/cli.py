@@ -228,22 +228,16 @@ def db_purge_drafts(older_than_days: int, database_url: str | None) -> None:
     """
     import datetime as dt
 
-    from sqlalchemy.orm import Session
-
     from advisor import store
     from advisor.settings import StartupError, load_settings
     from advisor.wizard.drafts import purge_drafts
 
     url = database_url or load_settings().resolved_database_url()
-    engine = store.make_engine(url)
     try:
-        store.check_migrated(engine)
-        with Session(engine) as session:
+        with store.standalone_session(url, migrated=True) as session:
             count = purge_drafts(dt.timedelta(days=older_than_days), session=session)
     except StartupError as error:  # not migrated, or unreachable: say so, no traceback
         raise click.ClickException(str(error)) from None
-    finally:
-        engine.dispose()
     click.echo(f"deleted {count} draft(s) unchanged for {older_than_days} days or more")
 
 

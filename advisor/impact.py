@@ -151,20 +151,15 @@ def compare(
 def saved_cases(database_url: str) -> Iterator[tuple[str, str, Case]]:
     """(id, title, case) of every saved assessment, oldest first."""
     import sqlalchemy as sa
-    from sqlalchemy.orm import Session
 
-    from advisor.store import AssessmentRecord, make_engine
+    from advisor.store import AssessmentRecord, standalone_session
 
-    engine = make_engine(database_url)
-    try:
-        with Session(engine) as session:
-            query = sa.select(
-                AssessmentRecord.id, AssessmentRecord.title, AssessmentRecord.case_json
-            ).order_by(AssessmentRecord.created_at, AssessmentRecord.id)
-            for record_id, title, case_json in session.execute(query):
-                yield record_id, title or "", Case.model_validate(case_json)
-    finally:
-        engine.dispose()
+    with standalone_session(database_url) as session:
+        query = sa.select(
+            AssessmentRecord.id, AssessmentRecord.title, AssessmentRecord.case_json
+        ).order_by(AssessmentRecord.created_at, AssessmentRecord.id)
+        for record_id, title, case_json in session.execute(query):
+            yield record_id, title or "", Case.model_validate(case_json)
 
 
 def _database_missing(url: str) -> str | None:

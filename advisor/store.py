@@ -14,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -163,6 +164,20 @@ def make_engine(url: str, *, sqlite_synchronous: str | None = None) -> Engine:
         engine = sa.create_engine(url, pool_pre_ping=True, json_serializer=to_json)
     _engines.add(engine)
     return engine
+
+
+@contextmanager
+def standalone_session(url: str, *, migrated: bool = False) -> Iterator[Session]:
+    """A session on ``url`` outside the app (the CLI's commands), its engine disposed after;
+    ``migrated``: refuse (``StartupError``) unless the database is at the newest schema."""
+    engine = make_engine(url)
+    try:
+        if migrated:
+            check_migrated(engine)
+        with Session(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
 
 
 def safe_url(url: str) -> str:
