@@ -470,6 +470,39 @@ def test_english_pages(client: FlaskClient, wizard: Wizard):
     assert "When does the procurement start?" in html
 
 
+def test_hints_help_and_aria_links_are_in_the_page_language(client: FlaskClient, wizard: Wizard):
+    """A question's hint, help and legal-basis links are rendered once per language and reused:
+    a page in one language never shows the other language's texts, and every field points
+    to its hint (and, after an error, to its error message) with aria-describedby."""
+    wizard.start()
+    url = wizard.url("om-anskaffelsen")
+    for _ in range(2):  # the second round is served from what the first one built
+        nb = client.get(url + "?lang=nb").get_data(as_text=True)
+        en = client.get(url + "?lang=en").get_data(as_text=True)
+        assert "Hvorfor spør vi om dette?" in nb and "Why do we ask this?" not in nb
+        assert "Why do we ask this?" in en and "Hvorfor spør vi om dette?" not in en
+        assert "Regelverket og terskelverdiene endres over tid." in nb
+        assert "The rules and thresholds change over time." in en
+        assert "Rettsgrunnlag:" in nb and "Legal basis:" in en
+        assert re.search(r'<a href="https://lovdata\.no/[^"]+" rel="noopener">FOA § 5-1</a>', en)
+        for html in (nb, en):
+            assert 'id="q-law_as_of-hint"' in html
+            assert re.search(r'id="q-law_as_of"[^>]*aria-describedby="q-law_as_of-hint"', html)
+    # After a wrong date the field also points to its error message, in the page's language.
+    for lang, message in (("nb", "Feil:"), ("en", "Error:")):
+        client.get(url + f"?lang={lang}")
+        response = wizard.post("om-anskaffelsen", {"law_as_of": "31.02.2026"})
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422
+        assert re.search(
+            r'id="q-law_as_of"[^>]*aria-describedby="q-law_as_of-hint q-law_as_of-error"'
+            r'[^>]*aria-invalid="true"',
+            html,
+        )
+        assert f'<span class="visually-hidden">{message} </span>' in html
+    client.get(url + "?lang=nb")
+
+
 def test_a_saved_assessment_can_be_changed_in_a_new_draft(app: Flask, wizard: Wizard):
     wizard.start()
     for page, data in PATH:

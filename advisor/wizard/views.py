@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from flask import (
@@ -34,6 +34,7 @@ from flask import (
     session,
     url_for,
 )
+from markupsafe import Markup
 from pydantic import ValidationError
 from werkzeug.routing import BuildError
 
@@ -62,6 +63,7 @@ from advisor.wizard.values import PERIODS, ValueInput, estimate
 log = logging.getLogger(__name__)
 REVIEW = "oppsummering"
 SESSION_DRAFT = "wizard_draft"
+NO_MARKUP = Markup("")
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -149,8 +151,9 @@ class OptionView:
 @dataclass(frozen=True)
 class QuestionView:
     """What a step page shows of one question in one language: texts, element ids, options
-    (choice, yes/no and flags) and legal-basis links. Built once per rule base and language
-    (``question_views``), so a page does not look each of them up again."""
+    (choice, yes/no and flags), legal-basis links, and the parts of its markup that never change
+    (hint, "why do we ask" help, ``aria-describedby``). Built once per rule base and language
+    (``question_views``), so a step page renders only what depends on the answer and errors."""
 
     question: Question
     id: str  # the input's (or fieldset's) element id
@@ -159,6 +162,10 @@ class QuestionView:
     help: str
     options: tuple[OptionView, ...]
     citations: tuple[dict[str, str | None], ...]
+    hint_html: Markup = NO_MARKUP  # the hint_block macro, rendered once
+    help_html: Markup = NO_MARKUP  # the help_block macro, rendered once
+    aria: Markup = NO_MARKUP  # ' aria-describedby="..."' without an error at the field
+    aria_error: Markup = NO_MARKUP  # the same with the field's error message
 
 
 def question_views(lang: str) -> dict[str, QuestionView]:
@@ -170,7 +177,9 @@ def question_views(lang: str) -> dict[str, QuestionView]:
     key = (rulebase.version, lang)
     found = cache.get(key)
     if found is None:
-        found = cache[key] = {q.id: _question_view(q, lang) for q in tree().questions()}
+        found = {q.id: _question_view(q, lang) for q in tree().questions()}
+        if not current_app.jinja_env.auto_reload:  # edited templates show at once in development
+            cache[key] = found
     return found
 
 
@@ -192,15 +201,31 @@ def _question_view(question: Question, lang: str) -> QuestionView:
             )
             for o in question.options
         )
-    return QuestionView(
+    element_id = input_id(question)
+    described = [f"{element_id}-hint"] if question.hint else []
+    view = QuestionView(
         question=question,
-        id=input_id(question),
+        id=element_id,
         label=text(question.label),
         hint=text(question.hint),
         help=text(question.help),
         options=options,
         citations=tuple(citation_links(question)),
+        aria=_described_by(described),
+        aria_error=_described_by([*described, f"{element_id}-error"]),
     )
+    macros = current_app.jinja_env.get_template("wizard/_macros.html").module
+    return replace(
+        view,
+        hint_html=Markup(macros.hint_block(view)),  # type: ignore[attr-defined]
+        help_html=Markup(macros.help_block(view)),  # type: ignore[attr-defined]
+    )
+
+
+def _described_by(ids: list[str]) -> Markup:
+    if not ids:
+        return NO_MARKUP
+    return Markup(' aria-describedby="{}"').format(" ".join(ids))
 
 
 def display_value(question: Question, value: Any) -> str:
@@ -383,13 +408,20 @@ def render_step(
         status = 422
     cpv_matches = form.cpv_matches if form is not None else {}
     views = question_views(current_language())
+    shown = [views[question.id] for question in questions]
     body = render_template(
         "wizard/step.html",
         draft=draft,
         page=page,
-        questions=[views[question.id] for question in questions],
+        action_url=step_url(draft, page.id),
+        questions=shown,
         values=values,
         errors=errors,
+        error_summary=[
+            (errors[q.question.id].anchor, f"{q.label} – {errors[q.question.id].message}")
+            for q in shown
+            if q.question.id in errors
+        ],
         cpv_matches=cpv_matches,
         step_number=index + 1,
         step_count=len(ids) + 1,
