@@ -147,6 +147,14 @@ class Tree:
         self._questions = {q.id: q for page in self.pages for q in page.questions}
         self._pages = {page.id: page for page in self.pages}
         self._page_of = {q.id: page for page in self.pages for q in page.questions}
+        self._flags = [q for q in self._questions.values() if q.type == "flags"]
+        # show_if conditions in negation normal form, worked out once: the wizard walks the
+        # tree two or three times on every step
+        self._normal: dict[int, tuple[conditions.Node, conditions.Node]] = {}
+        for page in self.pages:
+            for node in (page.show_if, *(q.show_if for q in page.questions)):
+                if node is not None:
+                    self._normal[id(node)] = (node, conditions.nnf(node))
 
     def question(self, question_id: str) -> Question | None:
         return self._questions.get(question_id)
@@ -164,8 +172,8 @@ class Tree:
         """The facts conditions read: the answers, plus ``<flags id>.<option>`` = ``"yes"`` or
         ``"no"`` for each box of an answered flags question (``wishes.criteria: "yes"``)."""
         facts = dict(answers)
-        for question in self._questions.values():
-            if question.type == "flags" and question.id in answers:
+        for question in self._flags:
+            if question.id in answers:
                 chosen = set(answers[question.id] or ())
                 for option in question.options:
                     facts[f"{question.id}.{option.value}"] = (
@@ -183,20 +191,33 @@ class Tree:
         Conditions only refer to earlier pages, so one pass in order decides everything.
         """
         kept: dict[str, Any] = {}
+        facts: dict[str, Any] = {}  # the facts of ``kept``, worked out again when it grows
         pages: list[Page] = []
         shown: dict[str, list[Question]] = {}
         for page in self.pages:
-            if not self.holds(page.show_if, kept):
+            if not self._shows(page.show_if, facts):
                 continue
-            questions = [q for q in page.questions if self.holds(q.show_if, kept)]
+            questions = [q for q in page.questions if self._shows(q.show_if, facts)]
             if not questions:  # never an empty page (the checks report it as a dead end)
                 continue
+            grown = False
             for question in questions:
                 if question.id in answers and answers[question.id] is not None:
                     kept[question.id] = answers[question.id]
+                    grown = True
+            if grown:
+                facts = self.facts(kept)
             pages.append(page)
             shown[page.id] = questions
         return Walk(pages=pages, questions=shown, answers=kept)
+
+    def _shows(self, node: conditions.Node | None, facts: dict[str, Any]) -> bool:
+        if node is None:
+            return True
+        known = self._normal.get(id(node))
+        if known is None or known[0] is not node:  # a condition set after the tree was built
+            return holds(node, facts)
+        return conditions.evaluate(known[1], facts, {})
 
     def case_data(self, answers: dict[str, Any]) -> dict[str, Any]:
         """The Case fields the shown answers give (unanswered fields keep the Case default)."""
