@@ -33,7 +33,7 @@ from spectree import SpecTree
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from advisor import assessments, store
-from advisor.assessment import TrailEntry, public_from_stored
+from advisor.assessment import Assessment, TrailEntry, public_from_stored
 from advisor.case import Case
 from advisor.errors import PROBLEM_JSON, problem
 from advisor.i18n import normalize
@@ -427,30 +427,39 @@ def _law_date(case_date: dt.date, lang: str) -> ApiError:
     return ApiError(422, reason, [{"name": "law_as_of", "reason": reason, "code": "law_date"}])
 
 
+def _not_found(lang: str) -> ApiError:
+    return ApiError(
+        404,
+        _t(
+            lang,
+            "Det finnes ingen lagret vurdering med denne id-en.",
+            "There is no saved assessment with this id.",
+        ),
+    )
+
+
 def _record(assessment_id: str, lang: str) -> store.AssessmentRecord:
     record = store.get_assessment(assessment_id)
     if record is None:
-        raise ApiError(
-            404,
-            _t(
-                lang,
-                "Det finnes ingen lagret vurdering med denne id-en.",
-                "There is no saved assessment with this id.",
-            ),
-        )
+        raise _not_found(lang)
     return record
 
 
-def body(record: store.AssessmentRecord, lang: str) -> dict[str, Any]:
+#: A saved assessment as read to change it (the ORM record) or only to show it (``GET``).
+Stored = store.AssessmentRecord | store.StoredResult
+
+
+def body(record: Stored, lang: str) -> dict[str, Any]:
     """The stored result in ``lang`` (never recomputed), with the record's bookkeeping. A result
     stored by this code is rendered straight from its JSON; an older one through the models."""
-    data = public_from_stored({**record.result_json, "id": record.id}, lang)
+    stored = {**record.result_json, "id": record.id}
+    data = public_from_stored(stored, lang)
     if data is None:
-        data = record.assessment().public(lang)
+        data = Assessment.model_validate(stored).public(lang)
     return with_bookkeeping(data, record)
 
 
-def with_bookkeeping(data: dict[str, Any], record: store.AssessmentRecord) -> dict[str, Any]:
+def with_bookkeeping(data: dict[str, Any], record: Stored) -> dict[str, Any]:
     """``data`` (an Assessment's public JSON) with the record's title, revision and times."""
     data.update(
         title=record.title,
@@ -476,7 +485,7 @@ def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -
     return response
 
 
-def _etag(record: store.AssessmentRecord) -> str:
+def _etag(record: Stored) -> str:
     return f'"{record.version_counter}"'
 
 
@@ -535,8 +544,10 @@ def get_assessment(assessment_id: str) -> Response:
             response.headers["ETag"] = f'"{revision}"'
             response.headers["Cache-Control"] = "no-store"
             return response
-    record = _record(assessment_id, lang)
-    return _json(body(record, lang), headers={"ETag": _etag(record)})
+    stored = store.get_result(assessment_id)
+    if stored is None:
+        raise _not_found(lang)
+    return _json(body(stored, lang), headers={"ETag": _etag(stored)})
 
 
 @bp.patch("/assessments/<assessment_id>")
