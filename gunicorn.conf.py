@@ -6,7 +6,8 @@ Why these values (see ../shared/stack-notes.md section 3 and docs/operations.md)
 - preload_app: the rule base is loaded, validated and compiled once in the master, so an invalid
   rule base or an unmigrated database stops the server before any worker starts. The rule engine
   starts no threads, so forking after loading is safe; database connections are dropped in
-  post_fork.
+  post_fork. when_ready warms the app in the master (templates, question views, one engine
+  run) and freezes its heap, so new workers start warm (advisor/warmup.py).
 - bind 127.0.0.1:8000: put a TLS-terminating reverse proxy (nginx, a load balancer) in front
   and set TRUSTED_PROXIES=1 so HTTPS is recognised (HSTS, Secure cookies).
 - graceful restarts: `kill -HUP <master pid>` replaces the workers, each finishing its request
@@ -41,6 +42,17 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # gunicorn >= 26 opens a control socket at ~/.gunicorn/gunicorn.ctl; every server on the machine
 # shares that path (the benchmark runs two). We manage the server with signals instead.
 control_socket_disable = True
+
+
+def when_ready(server):  # gunicorn's hook signature; the master, after preloading, before forking
+    # Compile the templates, build the wizard's question views and run the rule engine once
+    # here, so every worker (and every replacement after max_requests) inherits them instead of
+    # paying for them on its first requests; then gc.freeze() the loaded heap. See
+    # advisor/warmup.py.
+    if server.cfg.preload_app:
+        from advisor.warmup import before_fork
+
+        before_fork(server.app.wsgi())
 
 
 def post_fork(server, worker):  # gunicorn's hook signature

@@ -266,6 +266,11 @@ def test_graceful_reload_loses_no_request_and_no_assessment(production_server):
     text = log.read_text(encoding="utf-8", errors="replace")
     assert "handling signal: hup" in text.lower(), text[-2000:]
     assert "Traceback" not in text, text[-3000:]
+    # The master warmed the app once before forking (advisor/warmup.py), in both languages.
+    warmed = [json.loads(line) for line in text.splitlines() if "warmed before fork" in line]
+    assert len(warmed) == 1, text[-3000:]
+    assert warmed[0]["warmed"]["languages"] == 2
+    assert warmed[0]["warmed"]["templates"] >= 10
 
 
 def test_production_without_secret_key_refuses_to_start(tmp_path, production_db):

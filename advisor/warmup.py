@@ -1,0 +1,91 @@
+"""Warm the app once in gunicorn's master, before it forks its workers.
+
+With ``preload_app`` every worker is a fork of the master. Whatever the master has not done yet,
+each worker does again on its first requests, and again each time gunicorn replaces a worker
+(``max_requests``): compiling the Jinja templates, reading the translation catalogs, building
+the wizard's question views, the first run of the rule engine and of the JSON encoders. Done
+here once, the workers inherit the results through the fork.
+
+``gc.freeze()`` then moves every object that exists so far (the rule base, compiled templates,
+imported modules) out of the garbage collector's reach: the workers' collections no longer walk
+them, and their memory pages stay shared with the master instead of being copied when the
+collector touches them (https://docs.python.org/3/library/gc.html#gc.freeze).
+
+Nothing here writes to the database or changes what any request returns.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+from typing import Any
+
+from flask import Flask
+from jinja2 import TemplateError
+
+log = logging.getLogger(__name__)
+
+#: A case the warm-up assesses in memory (never saved): a municipality buying laundry services.
+SAMPLE_CASE: dict[str, Any] = {
+    "law_as_of": "2026-03-01",
+    "buyer_type": "municipality",
+    "arrangement": "contract",
+    "subject": "services",
+    "service_type": "ordinary",
+    "cpv": "98310000",
+    "estimated_value_nok": 3_600_000,
+    "duration_months": 48,
+    "target_supplier": "wise",
+    "wants_reservation": True,
+}
+
+
+def warm(app: Flask) -> dict[str, int]:
+    """Do in this process the work every worker would repeat on its first requests.
+
+    Returns what was done (for the log). A failure is logged and ignored: warming is an
+    optimisation, and the workers would do the same work on demand.
+    """
+    import pydantic_core
+
+    from advisor.case import Case
+    from advisor.i18n import LANGUAGES, current_language
+    from advisor.state import current_state
+    from advisor.wizard.views import question_views
+
+    done = {"templates": 0, "languages": 0, "assessments": 0}
+    env = app.jinja_env
+    for name in env.list_templates(extensions=("html",)):
+        try:
+            env.get_template(name)
+        except TemplateError:  # a PDF template: compiled by its own environment, with its filters
+            continue
+        done["templates"] += 1
+    for lang in LANGUAGES:
+        with app.test_request_context(f"/?lang={lang}"):
+            app.preprocess_request()
+            if current_language() != lang:  # the locale selector did not take ?lang=
+                continue
+            question_views(lang)
+            assessment = current_state().assessor.assess(Case.model_validate(SAMPLE_CASE))
+            pydantic_core.to_json(assessment.public(lang))
+            done["languages"] += 1
+            done["assessments"] += 1
+    return done
+
+
+def before_fork(app: Any) -> None:
+    """gunicorn's ``when_ready`` (preload_app): warm an advisor app, then freeze the heap.
+
+    ``app`` is whatever gunicorn loaded; a WSGI app that is not this project's (the benchmark's
+    bare Flask page) is only frozen.
+    """
+    if isinstance(app, Flask) and "advisor" in app.extensions:
+        try:
+            done = warm(app)
+        except Exception:  # an optimisation must never stop the server
+            log.exception("warm-up before fork failed; workers will warm themselves")
+        else:
+            log.info("warmed before fork", extra={"warmed": done})
+    gc.collect()
+    gc.freeze()

@@ -1,0 +1,61 @@
+"""advisor/warmup.py: what gunicorn's master does once before forking its workers."""
+
+from __future__ import annotations
+
+import gc
+import re
+
+import sqlalchemy as sa
+from flask import Flask
+
+from advisor import store
+from advisor.warmup import before_fork, warm
+
+
+def _rows(app: Flask) -> dict[str, int]:
+    with app.app_context():
+        session = store.get_session()
+        return {
+            table: session.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one()
+            for table in ("drafts", "assessments")
+        }
+
+
+def test_warm_prepares_what_first_requests_need_and_writes_nothing(app: Flask):
+    before = _rows(app)
+    done = warm(app)
+    assert done["languages"] == 2 and done["assessments"] == 2
+    assert done["templates"] >= 10
+    # The web templates are compiled and kept (the PDF ones have their own environment).
+    cached = {key[1] for key in list(app.jinja_env.cache.keys())}  # type: ignore[union-attr]
+    assert {"base.html", "wizard/step.html", "wizard/index.html", "result/show.html"} <= cached
+    # The wizard's question views exist for both languages, each with its own texts.
+    views = app.extensions["advisor_wizard_views"]
+    by_lang = {lang: found for (_version, lang), found in views.items()}
+    assert set(by_lang) == {"nb", "en"}
+    assert "Hvorfor spør vi om dette?" in by_lang["nb"]["law_as_of"].help_html
+    assert "Why do we ask this?" in by_lang["en"]["law_as_of"].help_html
+    assert _rows(app) == before  # nothing saved
+
+
+def test_a_warmed_app_serves_the_same_pages(app: Flask, csrf_token):
+    warm(app)
+    client = app.test_client()
+    token = csrf_token(client)
+    step = client.post("/ny", data={"csrf_token": token}).location
+    html = client.get(step).get_data(as_text=True)
+    assert re.search(r"<h1[^>]*>Om anskaffelsen</h1>", html)
+    assert "Hvorfor spør vi om dette?" in html
+    english = client.get(step + "?lang=en").get_data(as_text=True)
+    assert "Why do we ask this?" in english and "Hvorfor spør" not in english
+
+
+def test_before_fork_freezes_the_heap_for_any_app():
+    """The benchmark's bare Flask page runs under the same gunicorn.conf.py: it is not warmed
+    (it is not this project's app) but its heap is frozen all the same."""
+    gc.unfreeze()
+    try:
+        before_fork(Flask("bare"))
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
