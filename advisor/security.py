@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import math
@@ -25,9 +26,11 @@ from typing import Any
 
 from flask import Flask, Response, current_app, g, has_app_context, has_request_context, request
 from flask.logging import default_handler
+from flask.sessions import SecureCookieSessionInterface
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
+from itsdangerous import URLSafeTimedSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 csrf = CSRFProtect()
@@ -81,12 +84,39 @@ def init_app(app: Flask) -> None:
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
         )
 
+    app.session_interface = SessionInterface()
     # The request id comes first, so a CSRF refusal or a rate-limit answer carries one too.
     app.before_request(_start_request)
     csrf.init_app(app)
     limiter.init_app(app)
     app.after_request(_finish_response)
     app.logger.removeHandler(default_handler)
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions (the same cookies, the same keys and key rotation), cheaper.
+
+    Flask builds the signing serializer twice per request (open and save; building it also
+    serialises an empty string to find out whether the serializer makes text). Here it is built
+    once per set of keys. And the HMAC is computed by OpenSSL: Flask hands ``hmac`` a Python
+    wrapper around ``hashlib.sha1`` (so FIPS builds without SHA-1 can start), for which ``hmac``
+    falls back to its pure-Python implementation; ``hashlib.sha1`` itself gives the same
+    signatures in C.
+    """
+
+    digest_method = staticmethod(hashlib.sha1)
+
+    def __init__(self) -> None:
+        self._serializer: tuple[tuple[Any, ...], URLSafeTimedSerializer | None] | None = None
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        keys = (app.secret_key, *(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        cached = self._serializer
+        if cached is not None and cached[0] == keys:
+            return cached[1]
+        serializer = super().get_signing_serializer(app)
+        self._serializer = (keys, serializer)  # only the current keys: a rotation replaces it
+        return serializer
 
 
 def exempt_api(app: Flask) -> None:

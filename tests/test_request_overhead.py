@@ -100,3 +100,59 @@ def test_json_formatter_output_is_json_dumps_output():
     assert line == json.dumps(data, ensure_ascii=False)
     assert data["message"] == "héllo wörld" and data["path"] == "/æ"
     assert data["obj"].startswith("<object object")
+
+
+# ------------------------------------------------------------------------------ session cookie
+
+
+def stock_serializer(app, secret_key=None):
+    """What Flask's own session interface signs and verifies with."""
+    from flask.sessions import SecureCookieSessionInterface
+
+    stock = SecureCookieSessionInterface()
+    if secret_key is None:
+        return stock.get_signing_serializer(app)
+    saved = app.secret_key
+    app.secret_key = secret_key
+    try:
+        return stock.get_signing_serializer(app)
+    finally:
+        app.secret_key = saved
+
+
+def test_session_serializer_is_built_once_per_key_set(app):
+    interface = app.session_interface
+    assert isinstance(interface, security.SessionInterface)
+    first = interface.get_signing_serializer(app)
+    assert interface.get_signing_serializer(app) is first
+    app.config["SECRET_KEY_FALLBACKS"] = ["old-key"]
+    rotated = interface.get_signing_serializer(app)
+    assert rotated is not first
+    assert interface.get_signing_serializer(app) is rotated
+
+
+def test_session_cookies_are_flasks_own(app):
+    """Cookies signed by Flask's stock interface are read, and ours verify with it: a rolling
+    deploy mixes both, and nobody is signed out."""
+    client = app.test_client()
+    stock = stock_serializer(app)
+    client.set_cookie("advisor_session", stock.dumps({"lang": "en"}))
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+    ours = client.get_cookie("advisor_session").value
+    assert stock.loads(ours)["lang"] == "en"
+    assert app.session_interface.get_signing_serializer(app).dumps({"a": 1}) == stock.dumps(
+        {"a": 1}
+    )
+
+
+def test_session_key_rotation_and_forged_cookies(app):
+    client = app.test_client()
+    client.set_cookie("advisor_session", stock_serializer(app, "old-key").dumps({"lang": "en"}))
+    assert '<html lang="nb">' in client.get("/").get_data(as_text=True)  # unknown key: ignored
+    app.config["SECRET_KEY_FALLBACKS"] = ["old-key"]
+    client.set_cookie("advisor_session", stock_serializer(app, "old-key").dumps({"lang": "en"}))
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+    signed, signature = stock_serializer(app).dumps({"lang": "en"}).rsplit(".", 1)
+    forged = f"{signed}.{'B' if signature[0] == 'A' else 'A'}{signature[1:]}"
+    client.set_cookie("advisor_session", forged)
+    assert '<html lang="nb">' in client.get("/").get_data(as_text=True)
