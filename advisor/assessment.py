@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import inspect
 import json
+import marshal
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -378,3 +380,20 @@ def public_from_stored(data: dict[str, Any], lang: str = "nb") -> dict[str, Any]
         ],
         "generated_at": dt.datetime.fromisoformat(data["generated_at"]).isoformat(),
     }
+
+
+def _public_format() -> str:
+    # The source of public_from_stored, so that any change to it (and to Assessment.public,
+    # which tests/test_api.py holds equal to it) gives a new mark; compiled code where there is
+    # no source. A stricter mark than needed only costs speed (rows fall back), never output.
+    try:
+        code = inspect.getsource(public_from_stored).encode()
+    except (OSError, TypeError):
+        code = marshal.dumps(public_from_stored.__code__)
+    return f"{STORED_FORMAT}-{hashlib.sha256(code).hexdigest()[:12]}"
+
+
+#: Stored with the public JSON a record keeps per language (``store.AssessmentRecord``): that
+#: JSON is ``public_from_stored`` of the record's result as rendered by this code, and may be
+#: answered as it is only while this mark is current (same stored schema, same rendering).
+PUBLIC_FORMAT = _public_format()
