@@ -6,7 +6,7 @@
 - Headers: a strict Content-Security-Policy (no ``unsafe-inline``: put scripts and styles in
   ``static/``), nosniff, Referrer-Policy, frame denial, HSTS on HTTPS. Headers are set with
   ``setdefault``: a view that really needs another policy sets its own header.
-- A request id (``X-Request-ID`` from the proxy when well-formed, else a new uuid4) in every log
+- A request id (``X-Request-ID`` from the proxy when well-formed, else 32 new random hex digits) in every log
   line and in the response header; logs are JSON lines on stderr.
 - Rate limits: ``limiter`` (Flask-Limiter) has no default limit; decorate routes, e.g.
   ``@limiter.limit("10/minute")``. Storage from ``RATELIMIT_STORAGE_URI``.
@@ -18,10 +18,10 @@ import hashlib
 import json
 import logging
 import math
+import os
 import re
 import sys
 import time
-import uuid
 from typing import Any
 
 from flask import Flask, Response, current_app, g, has_app_context, has_request_context, request
@@ -127,36 +127,53 @@ def exempt_api(app: Flask) -> None:
 
 
 def _start_request() -> None:
-    incoming = request.headers.get(REQUEST_ID_HEADER, "")
-    g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
-    g.request_started = time.perf_counter()
+    incoming = request.environ.get("HTTP_X_REQUEST_ID", "")
+    # g and request are context-local proxies (each access looks the context up): resolved once.
+    state = g._get_current_object()  # type: ignore[attr-defined]
+    # os.urandom(16).hex(): 128 random bits as 32 hex characters, like uuid4().hex but without
+    # building a UUID object.
+    state.request_id = incoming if _REQUEST_ID.fullmatch(incoming) else os.urandom(16).hex()
+    state.request_started = time.perf_counter()
 
 
-_HEADER_NAMES = tuple((name.lower(), name, value) for name, value in SECURITY_HEADERS.items())
+_SECURITY_ITEMS = tuple(SECURITY_HEADERS.items())
+_SECURITY_KEYS = frozenset(name.lower() for name in SECURITY_HEADERS)
+_HSTS_ITEM = ("Strict-Transport-Security", HSTS)
+_VARY_ITEM = ("Vary", "Accept-Language")
 
 
 def _finish_response(response: Response) -> Response:
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    state = g._get_current_object()  # type: ignore[attr-defined]
     headers = response.headers
-    # What Headers.setdefault does for each header, with one pass over the view's own headers.
+    # What Headers.setdefault does for each header, with one pass over the view's own headers
+    # and one extend. Usually a view sets none of them: then all the precomputed ones are added.
     own = {name.lower() for name, _value in headers}
-    headers.extend([(name, value) for key, name, value in _HEADER_NAMES if key not in own])
-    if request.is_secure and "strict-transport-security" not in own:
-        headers["Strict-Transport-Security"] = HSTS
-    path = request.path
+    if own.isdisjoint(_SECURITY_KEYS):
+        added = list(_SECURITY_ITEMS)
+    else:
+        added = [(name, value) for name, value in _SECURITY_ITEMS if name.lower() not in own]
+    if req.is_secure and "strict-transport-security" not in own:
+        added.append(_HSTS_ITEM)
+    path = req.path
     if not path.startswith("/static/"):
         # The language follows the browser's preference (the API); add to a view's own Vary.
         if "vary" in own:
             response.vary.add("Accept-Language")
         else:
-            headers["Vary"] = "Accept-Language"
-    rid = g.get("request_id")
+            added.append(_VARY_ITEM)
+    rid = state.get("request_id")
     if rid:
-        headers[REQUEST_ID_HEADER] = rid
+        if "x-request-id" in own:
+            headers[REQUEST_ID_HEADER] = rid
+        else:
+            added.append((REQUEST_ID_HEADER, rid))
+    headers.extend(added)
     if path not in QUIET_PATHS and request_log.isEnabledFor(logging.INFO):
-        started = g.get("request_started")
+        started = state.get("request_started")
         _log_request(
             {
-                "method": request.method,
+                "method": req.method,
                 "path": path,
                 "status": response.status_code,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 2)

@@ -156,3 +156,77 @@ def test_session_key_rotation_and_forged_cookies(app):
     forged = f"{signed}.{'B' if signature[0] == 'A' else 'A'}{signature[1:]}"
     client.set_cookie("advisor_session", forged)
     assert '<html lang="nb">' in client.get("/").get_data(as_text=True)
+
+
+# ------------------------------------------------------------------------- headers, request id
+
+
+def check_security_headers(response, what: str, *, https: bool, static: bool = False) -> None:
+    for name, value in security.SECURITY_HEADERS.items():
+        assert response.headers.getlist(name) == [value], (what, name)
+    assert response.headers.getlist("Strict-Transport-Security") == (
+        [security.HSTS] if https else []
+    ), what
+    rid = response.headers.getlist("X-Request-ID")
+    assert len(rid) == 1 and len(rid[0]) >= 8, what
+    vary = {v.strip() for v in response.headers.get("Vary", "").split(",")}
+    assert ("Accept-Language" in vary) is not static, what
+
+
+def test_security_headers_on_every_kind_of_response(make_app):
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
+
+    def crash() -> str:
+        raise RuntimeError("boom")
+
+    def limited() -> str:
+        return "ok"
+
+    app.add_url_rule("/_test/crash", "crash", crash)
+    app.add_url_rule("/api/_test/crash", "api_crash", crash)
+    app.add_url_rule("/_test/limited", "limited", security.limiter.limit("1/minute")(limited))
+    for https in (False, True):
+        client = app.test_client()
+        base_url = "https://localhost" if https else "http://localhost"
+        client.get("/_test/limited", base_url=base_url)
+        responses = {
+            "page": client.get("/", base_url=base_url),
+            "json": client.get("/healthz", base_url=base_url),
+            "404": client.get(PAGE, base_url=base_url),
+            "405": client.post("/healthz", base_url=base_url),
+            "500 page": client.get("/_test/crash", base_url=base_url),
+            "500 problem+json": client.get("/api/_test/crash", base_url=base_url),
+            "csrf 400": client.post("/ny", data={}, base_url=base_url),
+            "429": client.get("/_test/limited", base_url=base_url),
+            "api 404": client.get("/api/v1/assessments/nothing", base_url=base_url),
+        }
+        for what, response in responses.items():
+            check_security_headers(response, what, https=https)
+        assert responses["429"].status_code == 429
+        assert responses["csrf 400"].status_code == 400
+        assert "boom" not in responses["500 page"].get_data(as_text=True)
+        static = client.get("/static/css/app.css", base_url=base_url)
+        check_security_headers(static, "static", https=https, static=True)
+        static.close()
+
+
+def test_request_ids_are_new_random_hex_unless_the_proxy_sent_a_good_one(client):
+    ids = {client.get("/healthz").headers["X-Request-ID"] for _ in range(50)}
+    assert len(ids) == 50
+    assert all(len(rid) == 32 and int(rid, 16) >= 0 for rid in ids)
+    for good in ("abcd.EFGH-12_34", "x" * 128):
+        assert (
+            client.get("/healthz", headers={"X-Request-ID": good}).headers["X-Request-ID"] == good
+        )
+    # A trailing newline cannot be sent through the test client's headers, only the environ.
+    for bad in ("short", "x" * 129, "abcdefgh\n", "abc defgh", "abcdefgh,ijklmnop"):
+        sent = {"HTTP_X_REQUEST_ID": bad}
+        echoed = client.get("/healthz", environ_overrides=sent).headers["X-Request-ID"]
+        assert echoed != bad and len(echoed) == 32, bad
+
+
+def test_a_views_own_request_id_header_is_replaced(make_app):
+    app = make_app()
+    app.add_url_rule("/_test/rid", "rid", lambda: ("x", 200, {"X-Request-ID": "from-the-view"}))
+    response = app.test_client().get("/_test/rid", headers={"X-Request-ID": "from-the-proxy"})
+    assert response.headers.getlist("X-Request-ID") == ["from-the-proxy"]
