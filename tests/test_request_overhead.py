@@ -10,6 +10,12 @@ import datetime as dt
 import json
 import logging
 import random
+import re
+import time
+
+from flask import g, session
+from flask_wtf.csrf import generate_csrf, validate_csrf
+from itsdangerous import URLSafeTimedSerializer
 
 from advisor import security
 
@@ -230,3 +236,76 @@ def test_a_views_own_request_id_header_is_replaced(make_app):
     app.add_url_rule("/_test/rid", "rid", lambda: ("x", 200, {"X-Request-ID": "from-the-view"}))
     response = app.test_client().get("/_test/rid", headers={"X-Request-ID": "from-the-proxy"})
     assert response.headers.getlist("X-Request-ID") == ["from-the-proxy"]
+
+
+# ------------------------------------------------------------------------------------ CSRF token
+
+
+def page_token(client, path: str = "/") -> str:
+    html = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def test_csrf_token_is_the_token_flask_wtf_makes(app, monkeypatch):
+    import itsdangerous.timed
+
+    class FrozenTime:
+        @staticmethod
+        def time() -> float:
+            return 1_800_000_000.5
+
+    monkeypatch.setattr(itsdangerous.timed, "time", FrozenTime)
+    for _ in range(200):
+        with app.test_request_context():
+            ours = security.csrf_token()
+            assert security.csrf_token() is ours  # once per request
+            raw = session["csrf_token"]
+            del g.csrf_token  # Flask-WTF's cache in g, shared with ours
+            assert generate_csrf() == ours
+            assert session["csrf_token"] == raw and len(raw) == 40
+            validate_csrf(ours)  # Flask-WTF's check: signature, age and session value
+
+
+def test_templates_get_our_csrf_token(app):
+    assert app.jinja_env.globals["csrf_token"] is security.csrf_token
+    with app.test_request_context():
+        context: dict = {}
+        app.update_template_context(context)
+        assert context.get("csrf_token", security.csrf_token) is security.csrf_token
+
+
+def test_csrf_still_refuses_missing_forged_foreign_and_expired_tokens(make_app, monkeypatch):
+    app = make_app()
+    client = app.test_client()
+    token = page_token(client)
+    assert client.post("/ny", data={}).status_code == 400
+    signed, signature = token.rsplit(".", 1)
+    forged = f"{signed}.{'B' if signature[0] == 'A' else 'A'}{signature[1:]}"
+    assert client.post("/ny", data={"csrf_token": forged}).status_code == 400
+    other = app.test_client()
+    assert other.post("/ny", data={"csrf_token": token}).status_code == 400  # not its session
+    assert other.post("/ny", data={"csrf_token": page_token(other)}).status_code == 303
+    assert client.post("/ny", data={"csrf_token": token}).status_code == 303
+    # A token older than WTF_CSRF_TIME_LIMIT is refused.
+    import itsdangerous.timed
+
+    class Later:
+        @staticmethod
+        def time() -> float:
+            return time.time() + app.config["WTF_CSRF_TIME_LIMIT"] + 5
+
+    monkeypatch.setattr(itsdangerous.timed, "time", Later)
+    assert client.post("/ny", data={"csrf_token": token}).status_code == 400
+
+
+def test_csrf_token_uses_the_csrf_secret_key_when_set(make_app):
+    app = make_app(WTF_CSRF_SECRET_KEY="a-separate-csrf-secret")
+    client = app.test_client()
+    token = page_token(client)
+    assert client.post("/ny", data={"csrf_token": token}).status_code == 303
+    with app.test_request_context():
+        raw = "0" * 40
+        session["csrf_token"] = raw
+        ours = security.csrf_token()
+    with_secret = URLSafeTimedSerializer("a-separate-csrf-secret", salt="wtf-csrf-token")
+    assert with_secret.loads(ours) == raw
