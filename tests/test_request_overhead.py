@@ -309,3 +309,25 @@ def test_csrf_token_uses_the_csrf_secret_key_when_set(make_app):
         ours = security.csrf_token()
     with_secret = URLSafeTimedSerializer("a-separate-csrf-secret", salt="wtf-csrf-token")
     assert with_secret.loads(ours) == raw
+
+
+def test_csrf_checked_for_every_unsafe_method_and_only_when_enabled(make_app):
+    for enabled in (True, False):
+        app = make_app(WTF_CSRF_ENABLED=enabled)
+        app.add_url_rule(
+            "/_test/form",
+            "test_form",
+            lambda: "done",
+            methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        )
+        client = app.test_client()
+        assert client.get("/_test/form").status_code == 200
+        for method in ("POST", "PUT", "PATCH", "DELETE"):
+            response = client.open("/_test/form", method=method, data={"x": "1"})
+            assert response.status_code == (400 if enabled else 200), (method, enabled)
+        token = page_token(client)
+        for method in ("POST", "PUT", "PATCH", "DELETE"):
+            sent = client.open("/_test/form", method=method, data={"csrf_token": token})
+            assert sent.status_code == 200, method
+        header = client.post("/_test/form", headers={"X-CSRFToken": token})
+        assert header.status_code == 200
