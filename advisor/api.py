@@ -596,19 +596,22 @@ def update_assessment(assessment_id: str) -> Response:
         CaseChanges.model_validate(data)
     except ValidationError as error:
         raise _invalid(error, lang) from None
-    record = _record(assessment_id, lang)
     expected = request.headers.get("If-Match")
     if expected is not None and expected.strip() == "*":
-        expected = None  # "any current version": the assessment exists (checked above)
+        expected = None  # "any current version": the assessment exists (checked below)
+    if expected is None and store.get_revision(assessment_id) is None:
+        # Only whether it exists: update_answers reads the record itself (a full read here
+        # would decode its answers and result for nothing).
+        raise _not_found(lang)
     try:
         if expected is not None:
-            record = _update_if_match(record, data, expected, lang)
+            record = _update_if_match(_record(assessment_id, lang), data, expected, lang)
         else:
             record = assessments.update_answers(assessment_id, data)
     except ValidationError as error:
         raise _invalid(error, lang) from None
     except assessments.LawDateOutOfRange:
-        merged = Case.model_validate({**record.case_json, **data})
+        merged = Case.model_validate({**_record(assessment_id, lang).case_json, **data})
         raise _law_date(merged.law_as_of, lang) from None
     except store.AssessmentNotFound:
         raise ApiError(
@@ -679,18 +682,14 @@ def reassess_assessment(assessment_id: str) -> Response:
     save = _bool_arg("save", lang)
     record = _record(assessment_id, lang)
     try:
-        assessment, diff = assessments.reassess(record, save=save)
+        assessment, diff, record = assessments.reassess(record, save=save)
     except assessments.LawDateOutOfRange:
         raise _law_date(record.law_as_of, lang) from None
     except store.AssessmentNotFound:
         raise ApiError(
             404, _t(lang, "Vurderingen er slettet.", "The assessment was deleted.")
         ) from None
-    if save:
-        record = store.get_assessment(assessment_id) or record
-        shown = body(record, lang)
-    else:
-        shown = with_bookkeeping(assessment.public(lang), record)
+    shown = body(record, lang) if save else with_bookkeeping(assessment.public(lang), record)
     return _json({"saved": save, "changes": diff, "assessment": shown, "lang": lang})
 
 

@@ -131,17 +131,24 @@ def changes(before: Assessment, after: Assessment) -> dict[str, Any]:
 
 def reassess(
     record: store.AssessmentRecord, *, save: bool = False, session: Any = None
-) -> tuple[Assessment, dict[str, Any]]:
-    """Assess the saved answers again with the current rules; optionally keep the new result."""
+) -> tuple[Assessment, dict[str, Any], store.AssessmentRecord]:
+    """Assess the saved answers again with the current rules; optionally keep the new result.
+    Returns the new assessment, what changed, and the record (as saved, with ``save``)."""
     before = record.assessment()
-    case = Case.model_validate(record.case_json)
-    after = assess(case).model_copy(update={"id": record.id})
+    answers = record.case_json
+    after = assess(Case.model_validate(answers)).model_copy(update={"id": record.id})
     diff = changes(before, after)
     if save:
 
         def change(current: store.AssessmentRecord) -> None:
-            current.set_assessment(assess(Case.model_validate(current.case_json)))
+            nonlocal after
+            if current.case_json != answers:
+                # Answers changed meanwhile (a concurrent PATCH): assess those, not the old.
+                fresh = assess(Case.model_validate(current.case_json))
+                after = fresh.model_copy(update={"id": current.id})
+            # The same answers and rules give the same result: the one just made is saved
+            # (was a second engine run, and a validation of the saved JSON back into after).
+            current.set_assessment(after)
 
         record = store.modify_assessment(record.id, change, session=session)
-        after = record.assessment()
-    return after, diff
+    return after, diff, record
