@@ -441,13 +441,19 @@ def get_result(assessment_id: str, lang: str) -> StoredResult | None:
 
 def get_revision(assessment_id: str, *, session: Session | None = None) -> int | None:
     """The saved assessment's revision (``version_counter``, the API's ETag) without reading its
-    answers or result; ``None`` when there is none with that id."""
+    answers or result; ``None`` when there is none with that id. Without ``session``, on a
+    pooled connection of its own, like ``get_result``: a conditional GET needs no ORM session
+    (creating and closing one cost more than the query)."""
     if not assessment_id or len(assessment_id) > 64:
         return None
-    session = session or get_session()
-    return session.execute(
-        sa.select(AssessmentRecord.version_counter).where(AssessmentRecord.id == assessment_id)
-    ).scalar_one_or_none()
+    parameters = {"assessment_id": assessment_id}
+    if session is not None:
+        return session.execute(_SELECT_REVISION, parameters).scalar_one_or_none()
+    with _state().engine.connect() as connection:
+        return connection.execute(_SELECT_REVISION, parameters).scalar_one_or_none()
+
+
+_SELECT_REVISION = sa.select(AssessmentRecord.version_counter).where(_BY_ID)
 
 
 def delete_assessment(assessment_id: str, *, session: Session | None = None) -> bool:

@@ -297,3 +297,24 @@ def test_get_on_postgresql(make_app, pg_url):
             fallback = client.get(f"{url}?lang={other}")
             assert json.loads(fallback.data) == json.loads(answers[other])
             assert fallback.headers["ETag"] == '"1"'
+
+
+def test_get_needs_no_orm_session(app, monkeypatch):
+    """Reading to show (200, 304, 404) uses pooled Core connections only: creating and closing
+    an ORM session per request cost more than the query."""
+    client = app.test_client()
+    case = sample_cases(app, sampled=1)[-1]
+    assessment_id = client.post("/api/v1/assessments", json=case_json(case)).get_json()["id"]
+    url = f"/api/v1/assessments/{assessment_id}"
+    expected = {lang: expected_bytes(app, assessment_id, lang) for lang in LANGS}
+
+    def no_session() -> None:
+        raise AssertionError("an ORM session was opened")
+
+    monkeypatch.setattr(app.extensions["advisor_store"], "sessions", no_session)
+    for lang in LANGS:
+        assert client.get(f"{url}?lang={lang}").data == expected[lang]
+    assert client.get(url, headers={"If-None-Match": '"1"'}).status_code == 304
+    assert client.get(url, headers={"If-None-Match": '"0"'}).data == expected["nb"]
+    assert client.get("/api/v1/assessments/nope").status_code == 404
+    assert client.get("/api/v1/assessments/nope", headers={"If-None-Match": "*"}).status_code == 404
