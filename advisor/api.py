@@ -599,9 +599,10 @@ def update_assessment(assessment_id: str) -> Response:
     expected = request.headers.get("If-Match")
     if expected is not None and expected.strip() == "*":
         expected = None  # "any current version": the assessment exists (checked below)
-    if expected is None and store.get_revision(assessment_id) is None:
+    if expected is None and store.get_revision(assessment_id, session=store.get_session()) is None:
         # Only whether it exists: update_answers reads the record itself (a full read here
-        # would decode its answers and result for nothing).
+        # would decode its answers and result for nothing). On the request's session, which
+        # update_answers uses too: one pooled connection, not two.
         raise _not_found(lang)
     try:
         if expected is not None:
