@@ -43,8 +43,43 @@ from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from itsdangerous.encoding import base64_encode
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+
+class RouteLimiter(Limiter):
+    """Flask-Limiter for limits on views (``@limiter.limit(...)``), the only kind this app has.
+
+    Flask-Limiter checks limits twice per request: in a before-request pass (application-wide,
+    default, meta and blueprint limits; fallback limits while the storage is down) and in the
+    decorated view (its own limits). With none of the first kind the first pass finds nothing
+    to count, yet costs more than the rest of the request's security work together; it is
+    skipped then, and the moment such a limit exists it runs again. When limits are switched
+    off (``RATELIMIT_ENABLED=False``) both passes stop at once: Flask-Limiter's would apply
+    nothing either.
+    """
+
+    def _check_request_limit(
+        self, callable_name: str | None = None, in_middleware: bool = True
+    ) -> None:
+        if not self.enabled or (in_middleware and not self.has_request_wide_limits()):
+            return
+        super()._check_request_limit(callable_name, in_middleware)
+
+    def has_request_wide_limits(self) -> bool:
+        """Whether the before-request pass has anything to apply."""
+        try:
+            manager = self.limit_manager
+            return bool(
+                manager._application_limits
+                or manager._default_limits
+                or manager._blueprint_limits
+                or self._meta_limits
+                or self._in_memory_fallback_enabled
+            )
+        except AttributeError:  # a Flask-Limiter that keeps these elsewhere: always run it
+            return True
+
+
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+limiter = RouteLimiter(key_func=get_remote_address, default_limits=[])
 
 CSP_DIRECTIVES = (
     "default-src 'self'",

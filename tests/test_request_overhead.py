@@ -13,7 +13,9 @@ import random
 import re
 import time
 
-from flask import g, session
+import pytest
+from flask import Blueprint, Flask, g, session
+from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import generate_csrf, validate_csrf
 from itsdangerous import URLSafeTimedSerializer
 
@@ -331,3 +333,88 @@ def test_csrf_checked_for_every_unsafe_method_and_only_when_enabled(make_app):
             assert sent.status_code == 200, method
         header = client.post("/_test/form", headers={"X-CSRFToken": token})
         assert header.status_code == 200
+
+
+# ---------------------------------------------------------------------------------- rate limits
+
+
+def limited_view() -> str:
+    return "limited"
+
+
+def open_view() -> str:
+    return "open"
+
+
+def blueprint_view() -> str:
+    return "blueprint"
+
+
+def limited_app(**limiter_args) -> tuple[Flask, security.RouteLimiter]:
+    """A small app with its own limiter (the app's limiter is shared by every test). Views are
+    named functions: Flask-Limiter tells views apart by their qualified names."""
+    app = Flask(__name__)
+    app.config.update(RATELIMIT_STORAGE_URI="memory://", RATELIMIT_HEADERS_ENABLED=True)
+    app.config.update(limiter_args.pop("config", {}))
+    limiter = security.RouteLimiter(key_func=get_remote_address, **limiter_args)
+    limiter.init_app(app)
+    app.add_url_rule("/limited", "limited", limiter.limit("2/minute")(limited_view))
+    app.add_url_rule("/open", "open", open_view)
+    return app, limiter
+
+
+def test_view_limits_still_count_and_send_headers_without_the_before_request_pass(monkeypatch):
+    app, limiter = limited_app()
+    assert not limiter.has_request_wide_limits()
+    resolved = []
+    original = limiter.limit_manager.resolve_limits
+    monkeypatch.setattr(
+        limiter.limit_manager,
+        "resolve_limits",
+        lambda *args, **kwargs: (
+            resolved.append(kwargs.get("in_middleware", args[4:5])) or original(*args, **kwargs)
+        ),
+    )
+    client = app.test_client()
+    for _ in range(5):
+        assert client.get("/open").status_code == 200
+    assert resolved == []  # nothing was looked up for a view without limits
+    first = client.get("/limited")
+    assert first.status_code == 200 and first.headers["X-RateLimit-Limit"] == "2"
+    assert first.headers["X-RateLimit-Remaining"] == "1"
+    assert client.get("/limited").status_code == 200
+    refused = client.get("/limited")
+    assert refused.status_code == 429 and "Retry-After" in refused.headers
+    assert len(resolved) == 3  # the view's own pass, once per request
+
+
+@pytest.mark.parametrize(
+    "kind", ["default_limits", "application_limits", "blueprint", "meta_limits"]
+)
+def test_request_wide_limits_bring_the_before_request_pass_back(kind):
+    if kind == "blueprint":
+        app, limiter = limited_app()
+        blueprint = Blueprint("limited_bp", __name__)
+        blueprint.add_url_rule("/bp", "bp", blueprint_view)
+        limiter.limit("1/minute")(blueprint)
+        app.register_blueprint(blueprint)
+        path, allowed = "/bp", 1
+    elif kind == "meta_limits":
+        # A meta limit counts breaches of other limits and then refuses every request.
+        app, limiter = limited_app(meta_limits=["1/minute"])
+        client = app.test_client()
+        assert [client.get("/limited").status_code for _ in range(3)] == [200, 200, 429]
+        assert client.get("/open").status_code == 429
+        return
+    else:
+        app, limiter = limited_app(**{kind: ["1/minute"]})
+        path, allowed = "/open", 1
+    assert limiter.has_request_wide_limits()
+    client = app.test_client()
+    assert [client.get(path).status_code for _ in range(allowed + 1)] == [200] * allowed + [429]
+
+
+def test_switched_off_limits_count_nothing():
+    app, _limiter = limited_app(config={"RATELIMIT_ENABLED": False})
+    client = app.test_client()
+    assert [client.get("/limited").status_code for _ in range(4)] == [200] * 4
