@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from babel import Locale
 from babel.support import NullTranslations
 from flask import Flask, g, has_request_context, request, session
 from flask_babel import Babel, get_locale, get_translations
@@ -54,15 +55,17 @@ def select_locale() -> str:
     """The locale selector given to Flask-Babel."""
     if not has_request_context():
         return DEFAULT_LANGUAGE
-    asked = normalize(request.args.get("lang"))
+    # ``request`` and ``session`` are context-local proxies: each attribute looks the context up.
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    asked = normalize(req.args.get("lang"))
     if asked:
         return asked
-    for remembered in (session.get(SESSION_KEY), request.cookies.get("lang")):
+    for remembered in (session.get(SESSION_KEY), req.cookies.get("lang")):
         language = normalize(remembered)
         if language:
             return language
-    if request.path.startswith("/api/"):
-        for value, _quality in request.accept_languages:  # best first
+    if req.path.startswith("/api/"):
+        for value, _quality in req.accept_languages:  # best first
             language = normalize(value)
             if language:
                 return language
@@ -71,28 +74,40 @@ def select_locale() -> str:
 
 def remember_language() -> None:
     """``?lang=`` on a page is remembered in the session (the JSON API stays stateless)."""
-    asked = normalize(request.args.get("lang"))
-    if asked and not request.path.startswith("/api/") and session.get(SESSION_KEY) != asked:
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    if "lang" not in req.args:  # the usual case: no need to look at the session
+        return
+    asked = normalize(req.args.get("lang"))
+    if asked and not req.path.startswith("/api/") and session.get(SESSION_KEY) != asked:
         session[SESSION_KEY] = asked
 
 
-def _current() -> tuple[NullTranslations, str]:
-    """The request's catalog and language (``"nb"``/``"en"``), looked up once per locale."""
+def _current() -> tuple[NullTranslations, str, Locale | None]:
+    """The request's catalog, language (``"nb"``/``"en"``) and locale, looked up once per locale.
+
+    Called for every text on a page: ``g`` is resolved with ``_get_current_object()`` (an
+    attribute read through the proxy costs ten times as much).
+    """
     try:
-        state = g._flask_babel  # Flask-Babel's per-request state (it has the locale)
-    except (AttributeError, RuntimeError):  # not made yet in this request; no app context
+        state = getattr(g._get_current_object(), "_flask_babel", None)  # type: ignore[attr-defined]
+    except RuntimeError:  # no app context
         state = None
     if state is not None:
         locale = getattr(state, "babel_locale", None)
         cached = getattr(state, "advisor_i18n", None)
         if cached is not None and locale is not None and cached[0] is locale:
-            return cached[1], cached[2]
+            return cached[1], cached[2], locale
     locale = get_locale()  # runs the locale selector once, creates the state in a request
     language = (normalize(str(locale)) if locale is not None else None) or DEFAULT_LANGUAGE
     translations = get_translations()
     if locale is not None:
         g._flask_babel.advisor_i18n = (locale, translations, language)
-    return translations, language
+    return translations, language, locale
+
+
+def template_locale() -> Locale | None:
+    """``get_locale()`` in templates: Flask-Babel's locale, from the per-request cache."""
+    return _current()[2]
 
 
 def current_language() -> str:
@@ -167,7 +182,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext)
     app.before_request(remember_language)
     app.jinja_env.globals.update(
-        get_locale=get_locale,
+        get_locale=template_locale,
         current_language=current_language,
         language_links=language_links,
     )

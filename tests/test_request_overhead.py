@@ -418,3 +418,35 @@ def test_switched_off_limits_count_nothing():
     app, _limiter = limited_app(config={"RATELIMIT_ENABLED": False})
     client = app.test_client()
     assert [client.get("/limited").status_code for _ in range(4)] == [200] * 4
+
+
+# ------------------------------------------------------------------------------------- language
+
+
+def test_template_locale_is_the_cached_flask_babel_locale(app):
+    from flask import render_template_string
+    from flask_babel import force_locale, get_locale
+
+    from advisor import i18n
+
+    assert app.jinja_env.globals["get_locale"] is i18n.template_locale
+    with app.test_request_context("/?lang=en"):
+        assert render_template_string("{{ get_locale() }}") == "en"
+        assert i18n.template_locale() is get_locale()
+        with force_locale("nb"):
+            assert render_template_string("{{ get_locale() }}") == "nb"
+        assert render_template_string("{{ get_locale() }}") == "en"
+    with app.test_request_context("/"):
+        assert render_template_string("{{ get_locale() }}") == "nb"
+
+
+def test_language_choice_is_remembered_only_when_asked(client):
+    assert '<html lang="en">' in client.get("/?lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+    assert '<html lang="nb">' in client.get("/?lang=nb").get_data(as_text=True)
+    assert '<html lang="nb">' in client.get("/").get_data(as_text=True)
+    fresh = client.application.test_client()
+    response = fresh.get("/healthz")
+    assert not any("advisor_session=" in c for c in response.headers.getlist("Set-Cookie"))
+    api = fresh.get("/api/v1/assessments/nothing?lang=en")
+    assert not any("advisor_session=" in c for c in api.headers.getlist("Set-Cookie"))
