@@ -14,6 +14,16 @@ def test_healthz(client):
     assert response.headers["Cache-Control"] == "no-store"
 
 
+def test_healthz_body_is_what_jsonify_gives(app, client):
+    """The body is encoded once at import; it must stay what jsonify made of the dict."""
+    response = client.get("/healthz")
+    with app.app_context():
+        expected = app.json.response({"status": "ok"})
+    assert response.data == expected.data
+    assert response.headers["Content-Type"] == expected.headers["Content-Type"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"  # after_request still runs
+
+
 def test_readyz_when_ready(app, client):
     response = client.get("/readyz")
     assert response.status_code == 200
