@@ -6,10 +6,15 @@
 - Headers: a strict Content-Security-Policy (no ``unsafe-inline``: put scripts and styles in
   ``static/``), nosniff, Referrer-Policy, frame denial, HSTS on HTTPS. Headers are set with
   ``setdefault``: a view that really needs another policy sets its own header.
-- A request id (``X-Request-ID`` from the proxy when well-formed, else 32 new random hex digits) in every log
-  line and in the response header; logs are JSON lines on stderr.
+- A request id (``X-Request-ID`` from the proxy when well-formed, else 32 new random hex
+  digits) in every log line and in the response header; logs are JSON lines on stderr.
 - Rate limits: ``limiter`` (Flask-Limiter) has no default limit; decorate routes, e.g.
   ``@limiter.limit("10/minute")``. Storage from ``RATELIMIT_STORAGE_URI``.
+
+All of this runs on every request, so it is kept cheap (issue #7): the header set is
+precomputed, the session serializer and CSRF signer are built once per key, the request log
+record skips the caller lookup, and Flask-Limiter's before-request pass runs only when a limit
+needs it. ``tests/test_request_overhead.py`` checks each against what the general code gave.
 """
 
 from __future__ import annotations
@@ -104,7 +109,7 @@ SECURITY_HEADERS = {
 }
 HSTS = "max-age=31536000; includeSubDomains"
 REQUEST_ID_HEADER = "X-Request-ID"
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,128}$")
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,128}")  # used with fullmatch
 QUIET_PATHS = frozenset({"/healthz", "/readyz"})
 
 request_log = logging.getLogger("advisor.request")
