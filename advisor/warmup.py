@@ -25,20 +25,6 @@ from jinja2 import TemplateError
 
 log = logging.getLogger(__name__)
 
-#: A case the warm-up assesses in memory (never saved): a municipality buying laundry services.
-SAMPLE_CASE: dict[str, Any] = {
-    "law_as_of": "2026-03-01",
-    "buyer_type": "municipality",
-    "arrangement": "contract",
-    "subject": "services",
-    "service_type": "ordinary",
-    "cpv": "98310000",
-    "estimated_value_nok": 3_600_000,
-    "duration_months": 48,
-    "target_supplier": "wise",
-    "wants_reservation": True,
-}
-
 
 def warm(app: Flask) -> dict[str, int]:
     """Do in this process the work every worker would repeat on its first requests.
@@ -48,8 +34,8 @@ def warm(app: Flask) -> dict[str, int]:
     """
     import pydantic_core
 
-    from advisor.case import Case
     from advisor.i18n import LANGUAGES, current_language
+    from advisor.rulebase.testing import case_of
     from advisor.state import current_state
     from advisor.wizard.views import question_views
 
@@ -67,10 +53,12 @@ def warm(app: Flask) -> dict[str, int]:
             if current_language() != lang:  # the locale selector did not take ?lang=
                 continue
             question_views(lang)
-            assessment = current_state().assessor.assess(Case.model_validate(SAMPLE_CASE))
-            pydantic_core.to_json(assessment.public(lang))
             done["languages"] += 1
-            done["assessments"] += 1
+            state = current_state()
+            if state.rulebase.tests:  # the rule base's own first test case, assessed in memory
+                assessment = state.assessor.assess(case_of(state.rulebase.tests[0]))
+                pydantic_core.to_json(assessment.public(lang))
+                done["assessments"] += 1
     return done
 
 
