@@ -12,8 +12,8 @@
   ``@limiter.limit("10/minute")``. Storage from ``RATELIMIT_STORAGE_URI``.
 
 All of this runs on every request, so it is kept cheap (issue #7): the header set is
-precomputed, the session serializer and CSRF signer are built once per key, the request log
-record skips the caller lookup, and Flask-Limiter's before-request pass runs only when a limit
+precomputed, the session serializer is built once per key set, the request log record skips
+the caller lookup, and Flask-Limiter's before-request pass runs only when a limit
 needs it. ``tests/test_request_overhead.py`` checks each against what the general code gave.
 """
 
@@ -37,15 +37,13 @@ from flask import (
     has_app_context,
     has_request_context,
     request,
-    session,
 )
 from flask.logging import default_handler
 from flask.sessions import SecureCookieSessionInterface
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
-from itsdangerous import TimestampSigner, URLSafeTimedSerializer
-from itsdangerous.encoding import base64_encode
+from itsdangerous import URLSafeTimedSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 
@@ -143,7 +141,6 @@ def init_app(app: Flask) -> None:
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     csrf.init_app(app)
     app.before_request(_check_csrf)
-    _use_csrf_token(app)
     limiter.init_app(app)
     app.after_request(_finish_response)
     app.logger.removeHandler(default_handler)
@@ -175,70 +172,11 @@ class SessionInterface(SecureCookieSessionInterface):
         return serializer
 
 
-# ---------------------------------------------------------------------------------- CSRF token
-
-CSRF_SALT = "wtf-csrf-token"  # Flask-WTF's: its validate_csrf checks the tokens made here
-# The signer for the current CSRF secret: (secret, signer).
-_csrf_signer: tuple[str | bytes, TimestampSigner] | None = None
-
-
-def csrf_token() -> str:
-    """The CSRF token for the current request: Flask-WTF's ``generate_csrf()``, made cheaper.
-
-    The same token: the random value kept in the session (``WTF_CSRF_FIELD_NAME``), signed with
-    a timestamp by itsdangerous with ``WTF_CSRF_SECRET_KEY`` or ``SECRET_KEY`` and Flask-WTF's
-    salt, made once per request and kept in ``g`` like Flask-WTF does, so both can be mixed.
-    Flask-WTF checks it as before (``validate_csrf``: signature, age, session value).
-
-    What ``generate_csrf`` does on top, per page: build a serializer, try to zlib-compress the
-    40-character value (the result is never shorter, so it is never used; building the
-    compressor was half the cost), and compute the HMAC in pure Python (see
-    ``SessionInterface``). Here the signer is built once per secret and signs with OpenSSL; the
-    payload is the base64 of the same compact JSON, so the tokens are the ones Flask-WTF makes.
-    """
-    global _csrf_signer
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    field = app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-    state = g._get_current_object()  # type: ignore[attr-defined]
-    token = state.get(field)
-    if token is not None:
-        return token  # type: ignore[no-any-return]
-    secret = app.config.get("WTF_CSRF_SECRET_KEY", app.secret_key)
-    if secret is None or field is None:
-        raise RuntimeError("A secret key and a field name are required to use CSRF.")
-    raw = session.get(field)
-    if not isinstance(raw, str):  # none yet (Flask-WTF also replaces a value it cannot sign)
-        raw = session[field] = hashlib.sha1(os.urandom(64)).hexdigest()
-    cached = _csrf_signer
-    if cached is None or cached[0] != secret:
-        cached = _csrf_signer = (
-            secret,
-            TimestampSigner(secret, salt=CSRF_SALT, digest_method=hashlib.sha1),
-        )
-    payload = base64_encode(json.dumps(raw, ensure_ascii=False, separators=(",", ":")))
-    token = cached[1].sign(payload).decode("ascii")
-    setattr(state, field, token)
-    return token
-
-
 def _check_csrf() -> None:
     """Every form post must carry a valid CSRF token (Flask-WTF checks it: ``protect``)."""
     config = current_app.config
     if request.method in config["WTF_CSRF_METHODS"] and config["WTF_CSRF_ENABLED"]:
         csrf.protect(apply_exemptions=True)
-
-
-def _use_csrf_token(app: Flask) -> None:
-    """Templates get ``csrf_token()`` from here. Flask-WTF installs its ``generate_csrf`` as a
-    Jinja global and, again, through a context processor (called on every render, and its
-    value hides the global): the global is replaced and that processor removed."""
-    app.jinja_env.globals["csrf_token"] = csrf_token
-    processors = app.template_context_processors[None]
-    processors[:] = [
-        processor
-        for processor in processors
-        if getattr(processor, "__module__", None) != "flask_wtf.csrf"
-    ]
 
 
 def exempt_api(app: Flask) -> None:

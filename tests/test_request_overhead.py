@@ -14,9 +14,9 @@ import re
 import time
 
 import pytest
-from flask import Blueprint, Flask, g, session
+from flask import Blueprint, Flask, session
 from flask_limiter.util import get_remote_address
-from flask_wtf.csrf import generate_csrf, validate_csrf
+from flask_wtf.csrf import generate_csrf
 from itsdangerous import URLSafeTimedSerializer
 
 from advisor import security
@@ -248,34 +248,6 @@ def page_token(client, path: str = "/") -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
-def test_csrf_token_is_the_token_flask_wtf_makes(app, monkeypatch):
-    import itsdangerous.timed
-
-    class FrozenTime:
-        @staticmethod
-        def time() -> float:
-            return 1_800_000_000.5
-
-    monkeypatch.setattr(itsdangerous.timed, "time", FrozenTime)
-    for _ in range(200):
-        with app.test_request_context():
-            ours = security.csrf_token()
-            assert security.csrf_token() is ours  # once per request
-            raw = session["csrf_token"]
-            del g.csrf_token  # Flask-WTF's cache in g, shared with ours
-            assert generate_csrf() == ours
-            assert session["csrf_token"] == raw and len(raw) == 40
-            validate_csrf(ours)  # Flask-WTF's check: signature, age and session value
-
-
-def test_templates_get_our_csrf_token(app):
-    assert app.jinja_env.globals["csrf_token"] is security.csrf_token
-    with app.test_request_context():
-        context: dict = {}
-        app.update_template_context(context)
-        assert context.get("csrf_token", security.csrf_token) is security.csrf_token
-
-
 def test_csrf_still_refuses_missing_forged_foreign_and_expired_tokens(make_app, monkeypatch):
     app = make_app()
     client = app.test_client()
@@ -308,7 +280,7 @@ def test_csrf_token_uses_the_csrf_secret_key_when_set(make_app):
     with app.test_request_context():
         raw = "0" * 40
         session["csrf_token"] = raw
-        ours = security.csrf_token()
+        ours = generate_csrf()
     with_secret = URLSafeTimedSerializer("a-separate-csrf-secret", salt="wtf-csrf-token")
     assert with_secret.loads(ours) == raw
 
