@@ -1,0 +1,109 @@
+"""Date input of the wizard (``advisor.wizard.amounts.parse_date``): every accepted format, the
+rejects, and the same answers as the ``datetime.strptime`` formats it replaced."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Callable
+
+import pytest
+
+from advisor.wizard.amounts import DATE_FORMATS, AmountError, parse_date
+
+
+def strptime_reference(text: str | None) -> dt.date:
+    """The former implementation: each of ``DATE_FORMATS`` tried with ``strptime``."""
+    if text is None or not str(text).strip():
+        raise AmountError("empty")
+    value = str(text).strip().replace(" ", "")
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise AmountError("invalid")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("15.03.2026", dt.date(2026, 3, 15)),  # %d.%m.%Y
+        ("15.3.2026", dt.date(2026, 3, 15)),
+        ("5.3.2026", dt.date(2026, 3, 5)),
+        ("05.03.2026", dt.date(2026, 3, 5)),
+        ("15.03.26", dt.date(2026, 3, 15)),  # %d.%m.%y: 00-68 are 20xx
+        ("15.03.68", dt.date(2068, 3, 15)),
+        ("15.03.69", dt.date(1969, 3, 15)),  # 69-99 are 19xx
+        ("1.1.99", dt.date(1999, 1, 1)),
+        ("2026-03-15", dt.date(2026, 3, 15)),  # %Y-%m-%d
+        ("2026-3-5", dt.date(2026, 3, 5)),
+        ("15/03/2026", dt.date(2026, 3, 15)),  # %d/%m/%Y
+        ("15/3/2026", dt.date(2026, 3, 15)),
+        ("15-03-2026", dt.date(2026, 3, 15)),  # %d-%m-%Y
+        ("29.02.2028", dt.date(2028, 2, 29)),  # leap year
+        ("31.12.9999", dt.date(9999, 12, 31)),
+        ("  15.03.2026 ", dt.date(2026, 3, 15)),  # outer blanks and spaces inside are dropped
+        ("15. 03. 2026", dt.date(2026, 3, 15)),
+        ("1\u0665.1.\u0662\u0660\u0662\u0666", dt.date(2026, 1, 15)),  # as strptime: \d digits
+    ],
+)
+def test_parse_date_accepts(text: str, expected: dt.date):
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        (None, "empty"),
+        ("", "empty"),
+        ("   ", "empty"),
+        ("31.02.2026", "invalid"),  # no such day
+        ("29.02.2026", "invalid"),
+        ("2026-13-01", "invalid"),
+        ("2026-02-30", "invalid"),
+        ("00.01.2026", "invalid"),
+        ("01.00.2026", "invalid"),
+        ("32.01.2026", "invalid"),
+        ("01.01.0000", "invalid"),  # year 0
+        ("15.03.026", "invalid"),
+        ("15.03.20261", "invalid"),
+        ("015.03.2026", "invalid"),
+        ("15.03", "invalid"),
+        ("2026/03/15", "invalid"),
+        ("15.03-2026", "invalid"),
+        ("15.03.2026.", "invalid"),
+        ("15\t.03.2026", "invalid"),
+        ("15.mars.2026", "invalid"),
+        ("i går", "invalid"),
+        ("\u0661\u0665.03.2026", "invalid"),  # strptime's %d wants an ASCII first digit
+    ],
+)
+def test_parse_date_rejects(text: str | None, code: str):
+    with pytest.raises(AmountError) as error:
+        parse_date(text)
+    assert error.value.code == code
+
+
+def _outcome(parse: Callable[[str], dt.date], text: str) -> object:
+    try:
+        return parse(text)
+    except AmountError as error:
+        return ("error", error.code)
+
+
+def test_parse_date_matches_strptime():
+    """Every combination of a few day, month and year spellings with every separator gives what
+    the strptime formats gave: the same date or the same error."""
+    days = ["", "0", "1", "01", "9", "10", "29", "30", "31", "32", "001", "1\u0665", " 7"]
+    months = ["", "0", "1", "01", "2", "02", "9", "12", "13", "012", "\u0661"]
+    years = ["", "0", "00", "26", "68", "69", "99", "026", "2026", "2028", "0000", "20261"]
+    years.append("\u0662\u0660\u0662\u0666")
+    separators = [".", "-", "/", ""]
+    texts = []
+    for day, month, year, sep in itertools.product(days, months, years, separators):
+        texts.append(f"{day}{sep}{month}{sep}{year}")
+        texts.append(f"{year}{sep}{month}{sep}{day}")
+    texts += ["15.03-2026", "2026-03.15", "15/03-2026", "15.03.2026x", "x15.03.2026"]
+    for text in texts:
+        assert _outcome(parse_date, text) == _outcome(strptime_reference, text), text
