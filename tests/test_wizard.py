@@ -718,3 +718,39 @@ def test_the_purge_command_deletes_old_drafts_only(app: Flask, wizard: Wizard, t
     assert "Traceback" not in refused.output
     zero = runner.invoke(main, ["db", "purge-drafts", "--older-than-days", "0", "--database", url])
     assert zero.exit_code == 2
+
+
+def test_a_read_draft_has_every_column_and_saves_like_a_new_one(app: Flask):
+    """``get_draft`` builds its ``Draft`` without the ORM's constructor (drafts.py): every
+    column is there, datetimes are aware UTC, the object belongs to no session, and attributes
+    set afterwards are saved."""
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    from advisor.wizard.drafts import Draft, create_draft, save_draft
+
+    columns = [column.key for column in Draft.__table__.columns]
+    with app.app_context():
+        created = create_draft(lang="en", answers={"title": "Vaskeri", "law_as_of": "2026-03-01"})
+        draft = get_draft(created.id)
+        assert isinstance(draft, Draft)
+        assert {key: getattr(draft, key) for key in columns} == {
+            key: getattr(created, key) for key in columns
+        }
+        assert draft.updated_at.tzinfo is not None
+        assert draft.updated_at.utcoffset() == dt.timedelta(0)
+        assert sa.inspect(draft).transient
+        draft.value_helper = {"amount": "50 000", "period": "month"}
+        draft.assessment_id = "a-1"
+        save_draft(draft, answers={"title": "Renhold"}, current_step="avtaleform")
+        again = get_draft(created.id)
+        assert again is not None
+        assert (again.answers, again.current_step, again.lang) == (
+            {"title": "Renhold"},
+            "avtaleform",
+            "en",
+        )
+        assert (again.value_helper, again.assessment_id) == (draft.value_helper, "a-1")
+        assert again.updated_at == draft.updated_at > created.updated_at
+        assert again.created_at == created.created_at
