@@ -15,7 +15,7 @@ user, one draft; saved assessments have optimistic locking, ``advisor.store``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -74,9 +74,9 @@ _UPDATE = (
 _new_draft = sa.inspect(Draft).class_manager.new_instance
 
 
-def _loaded(values: Mapping[str, Any]) -> Draft:
+def _loaded(row: sa.Row[Any]) -> Draft:
     draft: Draft = _new_draft()
-    draft.__dict__.update(values)
+    draft.__dict__.update(zip(row._fields, row))  # the column names are the attribute names
     return draft
 
 
@@ -119,7 +119,7 @@ def get_draft(draft_id: str, *, session: Session | None = None) -> Draft | None:
         row = connection.execute(_SELECT, {"draft_id": draft_id}).one_or_none()
     if row is None:
         return None
-    return _loaded(row._mapping)
+    return _loaded(row)
 
 
 def save_draft(
