@@ -41,6 +41,7 @@ SESSION_KEY = "lang"
 ALIASES = {"no": "nb", "nb": "nb", "nn": "nb", "nob": "nb", "nno": "nb", "nor": "nb", "en": "en"}
 
 babel = Babel()
+LOCALES: dict[str, Locale] = {code: Locale.parse(code) for code in LANGUAGES}
 
 
 def normalize(value: str | None) -> str | None:
@@ -51,8 +52,14 @@ def normalize(value: str | None) -> str | None:
     return ALIASES.get(primary)
 
 
-def select_locale() -> str:
-    """The locale selector given to Flask-Babel."""
+def select_locale() -> Locale:
+    """The locale selector given to Flask-Babel. It returns ready ``Locale`` objects: Flask-Babel
+    passes the selector's answer through ``Locale.parse``, which takes one as it is but parses a
+    string anew on every request."""
+    return LOCALES[_selected_language()]
+
+
+def _selected_language() -> str:
     if not has_request_context():
         return DEFAULT_LANGUAGE
     # ``request`` and ``session`` are context-local proxies: each attribute looks the context up.

@@ -422,3 +422,19 @@ def test_language_choice_is_remembered_only_when_asked(client):
     assert not any("advisor_session=" in c for c in response.headers.getlist("Set-Cookie"))
     api = fresh.get("/api/v1/assessments/nothing?lang=en")
     assert not any("advisor_session=" in c for c in api.headers.getlist("Set-Cookie"))
+
+
+def test_locale_selector_hands_flask_babel_ready_locales(app):
+    """The selector returns one shared ``Locale`` per language, which Flask-Babel uses as it is
+    (a string would be parsed again on every request); the language rules are unchanged."""
+    from flask_babel import get_locale
+
+    from advisor.i18n import LOCALES, select_locale
+
+    for path, expected in (("/?lang=en", "en"), ("/?lang=nn", "nb"), ("/", "nb")):
+        with app.test_request_context(path):
+            assert select_locale() is LOCALES[expected]
+            assert get_locale() is LOCALES[expected]
+            assert str(get_locale()) == expected
+    with app.test_request_context("/api/v1/assessments", headers={"Accept-Language": "en-GB"}):
+        assert get_locale() is LOCALES["en"]

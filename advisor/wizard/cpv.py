@@ -81,5 +81,6 @@ def load_cpv_names(path: str) -> CpvNames:
     return CpvNames(by_code=by_code, ordered=tuple(sorted(by_code.values(), key=lambda c: c.code)))
 
 
+@lru_cache(maxsize=8)  # asked on every answered step: no new Path each time
 def cpv_names_for(rules_dir: str | Path) -> CpvNames:
     return load_cpv_names(str(Path(rules_dir) / "data" / FILE_NAME))
