@@ -59,3 +59,50 @@ def test_before_fork_freezes_the_heap_for_any_app():
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+FRESH_PROCESS = r"""
+import datetime as dt, os, re, sys
+import sqlalchemy as sa
+from advisor import create_app
+from advisor.warmup import before_fork
+
+app = create_app({"TESTING": True, "SECRET_KEY": "x" * 40, "DATABASE_URL": sys.argv[1],
+                  "INSTANCE_PATH": sys.argv[2], "RATELIMIT_ENABLED": False})
+before_fork(app)  # what gunicorn's master does before it forks
+# A draft started earlier (by another worker): written without this process's ORM classes.
+now = dt.datetime.now(dt.UTC)
+engine = sa.create_engine(sys.argv[1])
+with engine.begin() as connection:
+    connection.execute(
+        sa.text("INSERT INTO drafts (id, answers, current_step, lang, created_at, updated_at) "
+                "VALUES ('fresh-draft-0001', '{}', '', 'nb', :now, :now)"),
+        {"now": now},
+    )
+engine.dispose()
+if os.fork() == 0:  # a worker whose first request is a step of that draft
+    client = app.test_client()
+    step = "/utkast/fresh-draft-0001/steg/om-anskaffelsen"
+    shown = client.get(step)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', shown.get_data(as_text=True))
+    answered = client.post(step, data={"csrf_token": token.group(1), "law_as_of": "01.03.2026"})
+    os._exit(0 if (shown.status_code, answered.status_code) == (200, 303) else 3)
+_pid, status = os.wait()
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+def test_a_fresh_forked_worker_serves_the_wizard(database_url: str, instance_path):
+    """A worker's first request is a step of a draft another worker started, as under gunicorn
+    (here, in the test process, other tests have long set up the ORM; a fresh one has not)."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", FRESH_PROCESS, database_url, str(instance_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
