@@ -3,7 +3,8 @@
 With ``preload_app`` every worker is a fork of the master. Whatever the master has not done yet,
 each worker does again on its first requests, and again each time gunicorn replaces a worker
 (``max_requests``): compiling the Jinja templates, reading the translation catalogs, building
-the wizard's question views, the first run of the rule engine and of the JSON encoders. Done
+the wizard's question views, configuring the ORM mappers, the first run of the rule engine
+and of the JSON encoders. Done
 here once, the workers inherit the results through the fork.
 
 ``gc.freeze()`` then moves every object that exists so far (the rule base, compiled templates,
@@ -33,6 +34,7 @@ def warm(app: Flask) -> dict[str, int]:
     optimisation, and the workers would do the same work on demand.
     """
     import pydantic_core
+    import sqlalchemy.orm as sa_orm
 
     from advisor.i18n import LANGUAGES, current_language
     from advisor.rulebase.testing import case_of
@@ -40,6 +42,7 @@ def warm(app: Flask) -> dict[str, int]:
     from advisor.wizard.views import question_views
 
     done = {"templates": 0, "languages": 0, "assessments": 0}
+    sa_orm.configure_mappers()  # otherwise done by each worker's first ORM object
     env = app.jinja_env
     for name in env.list_templates(extensions=("html",)):
         try:
