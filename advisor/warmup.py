@@ -3,9 +3,8 @@
 With ``preload_app`` every worker is a fork of the master. Whatever the master has not done yet,
 each worker does again on its first requests, and again each time gunicorn replaces a worker
 (``max_requests``): compiling the Jinja templates, reading the translation catalogs, building
-the wizard's question views, configuring the ORM mappers, the first run of the rule engine
-and of the JSON encoders. Done
-here once, the workers inherit the results through the fork.
+the wizard's question views, configuring the ORM mappers, the first run of the rule engine and
+of the JSON encoders. Done here once, the workers inherit the results through the fork.
 
 ``gc.freeze()`` then moves every object that exists so far (the rule base, compiled templates,
 imported modules) out of the garbage collector's reach: the workers' collections no longer walk
