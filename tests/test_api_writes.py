@@ -11,20 +11,9 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from test_api import CASE  # the API tests' cleaning contract
 
 from advisor import assessments, store
-
-CASE: dict[str, Any] = {
-    "law_as_of": "2026-03-01",
-    "title": "Renhold rådhuset",
-    "buyer_type": "municipality",
-    "subject": "services",
-    "cpv": "90910000",
-    "estimated_value_nok": 3_600_000,
-    "duration_months": 24,
-    "target_supplier": "wise",
-    "wants_reservation": True,
-}
 
 
 @pytest.fixture
