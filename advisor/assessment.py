@@ -303,6 +303,21 @@ def public_from_stored(data: dict[str, Any], lang: str = "nb") -> dict[str, Any]
     def links(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [{"citation": item["text"], "url": item["url"]} for item in items]
 
+    def finding(item: dict[str, Any], **extra: Any) -> dict[str, Any]:
+        """A route (``extra``: its ``available``, second key as in the model) or an obligation."""
+        return {
+            "code": item["code"],
+            **extra,
+            "title": text(item["title"]),
+            "legal_basis": cites(item["legal_basis"]),
+            "links": links(item["legal_basis"]),
+            "why": text(item["why"]),
+            "steps": [text(step) for step in item["steps"]],
+            "texts": {key: text(value) for key, value in item["texts"].items()},
+            "rules": item["rules"],
+            "draft": item["draft"],
+        }
+
     regime = data["regime"]
     return {
         "id": data["id"],
@@ -317,35 +332,8 @@ def public_from_stored(data: dict[str, Any], lang: str = "nb") -> dict[str, Any]
             "why": text(regime["why"]),
         },
         "derived": data["derived"],
-        "routes": [
-            {
-                "code": route["code"],
-                "available": route["available"],
-                "title": text(route["title"]),
-                "legal_basis": cites(route["legal_basis"]),
-                "links": links(route["legal_basis"]),
-                "why": text(route["why"]),
-                "steps": [text(step) for step in route["steps"]],
-                "texts": {key: text(value) for key, value in route["texts"].items()},
-                "rules": route["rules"],
-                "draft": route["draft"],
-            }
-            for route in data["routes"]
-        ],
-        "obligations": [
-            {
-                "code": item["code"],
-                "title": text(item["title"]),
-                "legal_basis": cites(item["legal_basis"]),
-                "links": links(item["legal_basis"]),
-                "why": text(item["why"]),
-                "steps": [text(step) for step in item["steps"]],
-                "texts": {key: text(value) for key, value in item["texts"].items()},
-                "rules": item["rules"],
-                "draft": item["draft"],
-            }
-            for item in data["obligations"]
-        ],
+        "routes": [finding(route, available=route["available"]) for route in data["routes"]],
+        "obligations": [finding(item) for item in data["obligations"]],
         "warnings": [
             {
                 "code": item["code"],
