@@ -383,20 +383,20 @@ def get_assessment(
 class StoredResult:
     """What showing a saved assessment in one language needs (the API's ``GET``): its public
     JSON in that language when the record keeps a current one, else its result; and the
-    bookkeeping. Never its answers. Attribute names as on ``AssessmentRecord``, so code that
-    shows a record shows this too."""
+    bookkeeping. Never its answers. The bookkeeping attributes and ``public_json`` are named as
+    on ``AssessmentRecord``, so code that shows a record shows this too."""
 
     id: str
     title: str
     version_counter: int
     created_at: dt.datetime
     updated_at: dt.datetime
-    lang: str
+    public_lang: str  # the language ``public`` was read in (not the record's ``lang``)
     public: bytes | None
     result_json: dict[str, Any] | None
 
     def public_json(self, lang: str) -> bytes | None:
-        return self.public if lang == self.lang else None
+        return self.public if lang == self.public_lang else None
 
 
 # Built once: constructing a statement costs more than running it from the compiled cache.
