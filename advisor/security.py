@@ -19,10 +19,10 @@ needs it. ``tests/test_request_overhead.py`` checks each against what the genera
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
-import math
 import os
 import re
 import sys
@@ -278,30 +278,12 @@ _STANDARD_ATTRS = frozenset(
 # output is the same as ``json.dumps(data, ensure_ascii=False, default=str)`` (separators
 # included: tools grep for ``"level": "ERROR"``).
 _JSON_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
-# The last whole second formatted by ``utc_timestamp``: (second, "YYYY-MM-DDTHH:MM:SS").
-_last_second: tuple[int, str] = (-1, "")
 
 
 def utc_timestamp(created: float) -> str:
-    """``created`` (a ``time.time()`` value) as ``datetime.fromtimestamp(created, UTC)
-    .isoformat(timespec="milliseconds")`` writes it, e.g. ``2026-11-25T15:22:01.123+00:00``.
-
-    The date and time of day change once a second; they are formatted once per second and only
-    the milliseconds per line. The rounding is datetime's: the fraction is rounded half-even to
-    microseconds (which may carry into the next second), then cut to milliseconds.
-    """
-    global _last_second
-    fraction, whole = math.modf(created)
-    micros = round(fraction * 1_000_000)
-    second = int(whole)
-    if micros >= 1_000_000:
-        second += 1
-        micros -= 1_000_000
-    cached_second, prefix = _last_second
-    if cached_second != second:
-        prefix = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
-        _last_second = (second, prefix)
-    return f"{prefix}.{micros // 1000:03d}+00:00"
+    """``created`` (a ``time.time()`` value) in UTC with milliseconds, e.g.
+    ``2026-11-25T15:22:01.123+00:00``: the time field of every log line."""
+    return dt.datetime.fromtimestamp(created, dt.UTC).isoformat(timespec="milliseconds")
 
 
 class JsonFormatter(logging.Formatter):
