@@ -507,8 +507,9 @@ def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -
     return _answer(_encode(data), lang, status, headers)
 
 
-def _etag(record: Stored) -> str:
-    return f'"{record.version_counter}"'
+def _etag(revision: int) -> str:
+    """A saved assessment's ETag: its revision, quoted."""
+    return f'"{revision}"'
 
 
 # ---------------------------------------------------------------------------- routes
@@ -540,7 +541,7 @@ def create_assessment() -> Response:
     except assessments.LawDateOutOfRange:
         raise _law_date(case.law_as_of, lang) from None
     location = url_for("api.get_assessment", assessment_id=record.id)
-    headers = {"Location": location, "ETag": _etag(record)}
+    headers = {"Location": location, "ETag": _etag(record.version_counter)}
     return _answer(encoded_body(record, lang), lang, 201, headers)
 
 
@@ -564,13 +565,15 @@ def get_assessment(assessment_id: str) -> Response:
         revision = store.get_revision(assessment_id)
         if revision is not None and request.if_none_match.contains_weak(str(revision)):
             response = Response(status=304)
-            response.headers["ETag"] = f'"{revision}"'
+            response.headers["ETag"] = _etag(revision)
             response.headers["Cache-Control"] = "no-store"
             return response
     stored = store.get_result(assessment_id, lang)
     if stored is None:
         raise _not_found(lang)
-    return _answer(encoded_body(stored, lang), lang, headers={"ETag": _etag(stored)})
+    return _answer(
+        encoded_body(stored, lang), lang, headers={"ETag": _etag(stored.version_counter)}
+    )
 
 
 @bp.patch("/assessments/<assessment_id>")
@@ -618,7 +621,9 @@ def update_assessment(assessment_id: str) -> Response:
         raise ApiError(
             404, _t(lang, "Vurderingen er slettet.", "The assessment was deleted.")
         ) from None
-    return _answer(encoded_body(record, lang), lang, headers={"ETag": _etag(record)})
+    return _answer(
+        encoded_body(record, lang), lang, headers={"ETag": _etag(record.version_counter)}
+    )
 
 
 def _update_if_match(
