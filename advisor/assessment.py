@@ -37,12 +37,18 @@ class LocalText(BaseModel):
 class Citation(BaseModel):
     """A legal basis in the fixed string form (e.g. ``FOA § 16-9``) with its source link."""
 
+    # Frozen: the assessor shares one per citation between assessments. (A comment, not the
+    # docstring: the docstring is part of the JSON schema, and so of STORED_FORMAT.)
+    model_config = ConfigDict(frozen=True)
+
     text: str
     url: str | None = None
 
 
 class SourceDocument(BaseModel):
     """A guidance document, judgment or preparatory work a rule relies on (``sources:``)."""
+
+    model_config = ConfigDict(frozen=True)  # shared between assessments, as Citation
 
     id: str
     title: str
@@ -108,6 +114,8 @@ class FactUse(BaseModel):
 
 
 class ParameterUse(BaseModel):
+    model_config = ConfigDict(frozen=True)  # shared between assessments, as Citation
+
     name: str
     value: Any
     unit: str | None = None

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import heapq
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +44,8 @@ from advisor.rulebase.yamlsrc import SourceError
 
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 
+_Failed = tuple[conditions.Leaf, CompiledRule]  # a failed comparison and the rule it is in
+
 
 class LawDateOutOfRange(ValueError):
     """The rule base has no law for the requested date."""
@@ -60,6 +65,10 @@ class _Reach:
     summary_rules: tuple[CompiledRule, ...]
     by_id: dict[str, CompiledRule]
     joined: frozenset[str]
+    # fact -> positions in ``derived_order`` of the derived facts whose cases read it (sorted)
+    readers: dict[str, tuple[int, ...]]
+    # fact -> the result-making rules (``summary_rules``) whose condition reads it
+    rules_reading: dict[str, tuple[CompiledRule, ...]]
 
     @classmethod
     def of(cls, period: Period) -> _Reach:
@@ -80,13 +89,147 @@ class _Reach:
                     wanted.add(fact)
                     if fact in reads:
                         pending.append(fact)
+        readers: dict[str, list[int]] = {}
+        for position, name in enumerate(period.derived_order):
+            for fact in reads[name]:
+                readers.setdefault(fact, []).append(position)
+        rules_reading: dict[str, list[CompiledRule]] = {}
+        for rule in rules:
+            for fact in rule.facts:
+                rules_reading.setdefault(fact, []).append(rule)
         return cls(
             reads=reads,
             summary_facts=frozenset(wanted),
             summary_rules=rules,
             by_id={rule.id: rule for rule in period.rules},
             joined=frozenset(period.decisions),
+            readers={fact: tuple(positions) for fact, positions in readers.items()},
+            rules_reading={fact: tuple(found) for fact, found in rules_reading.items()},
         )
+
+
+@dataclass(frozen=True)
+class _Baseline:
+    """What every branch of one assessment's open questions starts from: ``derive_plain`` of
+    the case's facts (its outcome and the facts with the derived ones), the derived facts whose
+    value there differs from the assessment's own outcome (none while the engines agree), and
+    the result-making rules that fired in that outcome."""
+
+    outcome: Outcome
+    facts: dict[str, Any]
+    differs: frozenset[str]
+    fired: tuple[CompiledRule, ...]
+
+
+@dataclass(frozen=True)
+class _RuleTexts:
+    """A rule's explanation as written, and its steps and ready texts with the period's
+    parameter values filled in."""
+
+    explain: LocalText
+    steps: tuple[LocalText, ...]
+    texts: dict[str, LocalText]  # never changed: findings copy it
+
+
+@dataclass(frozen=True)
+class _TrailStatic:
+    """What a rule's trail entry shows that depends only on the rule base and the period."""
+
+    conclusion: str
+    status: str
+    legal_basis: tuple[Citation, ...]
+    facts: tuple[tuple[str, LocalText | None], ...]  # the facts it read, with their labels
+    parameters: tuple[ParameterUse, ...]
+
+
+@dataclass
+class _Prepared:
+    """What assembling the findings of one period needs that depends only on the rule base and
+    the period, worked out once per period (``Assessor._prepared``) instead of per assessment.
+    ``joined``, ``filled`` and ``trail`` fill up as assessments need them; what they hold is
+    never changed afterwards (the models in it are frozen)."""
+
+    fill: Callable[[LocalText | None], LocalText | None]  # the period's parameter filler
+    decisions: dict[str, CompiledRule]  # derived-fact case id -> case
+    candidates: dict[str, list[CompiledRule]]  # route code -> the rules that can open it
+    texts: dict[str, _RuleTexts]  # rule id -> its texts
+    # rule ids -> their explanations joined, as written and with the parameter values filled in
+    joined: dict[tuple[str, ...], LocalText] = dataclasses.field(default_factory=dict)
+    filled: dict[tuple[str, ...], LocalText] = dataclasses.field(default_factory=dict)
+    trail: dict[str, _TrailStatic] = dataclasses.field(default_factory=dict)  # by rule/case id
+
+
+class _Failures:
+    """Why rules do not hold for one case: the comparisons that fail, as written, a failed
+    derived fact traced to the comparisons that would have given it the required value; with
+    their weight (``Assessor._weight``). Worked out once per rule and depth in an assessment:
+    the routes that are not open trace the same derived facts."""
+
+    def __init__(self, assessor: Assessor, period: Period, facts: dict[str, Any]) -> None:
+        self.facts = facts
+        self._assessor = assessor
+        self._period = period
+        self._tables = assessor.rulebase.tables
+        self._joined = frozenset(period.decisions)
+        # by the rule object (the period holds it while this lives): derived-fact cases of
+        # different facts may share an id
+        self._known: dict[tuple[int, int], tuple[list[_Failed], tuple[int, int]]] = {}
+        self._worded: dict[tuple[int, int, str], str] = {}  # the same for the leaves in them
+        self._actual: dict[tuple[str, str], str] = {}
+
+    def of(self, rule: CompiledRule, depth: int = 0) -> tuple[list[_Failed], tuple[int, int]]:
+        """The failed comparisons of ``rule`` and their weight (never change the list)."""
+        key = (id(rule), depth)
+        known = self._known.get(key)
+        if known is None:
+            failed = self._work_out(rule, depth)
+            known = self._known[key] = (failed, self._assessor._weight(failed))
+        return known
+
+    def required(self, leaf: conditions.Leaf, rule: CompiledRule, lang: str) -> str:
+        """A failed comparison (from ``of``) in words: what ``rule`` requires."""
+        key = (id(leaf), id(rule), lang)
+        text = self._worded.get(key)
+        if text is None:
+            text = self._worded[key] = self._assessor.wording.condition(leaf, rule.params, lang)
+        return text
+
+    def actual(self, fact: str, lang: str) -> str:
+        """What the case says of ``fact``, in words."""
+        key = (fact, lang)
+        text = self._actual.get(key)
+        if text is None:
+            text = self._actual[key] = self._assessor.wording.actual(fact, self.facts, lang)
+        return text
+
+    def _work_out(self, rule: CompiledRule, depth: int) -> list[_Failed]:
+        originals = rule.originals
+        result: list[_Failed] = []
+        for leaf in conditions.failed_leaves(
+            rule.explained, self.facts, self._tables, self._joined
+        ):
+            original = originals.get(leaf.path)
+            shown = leaf
+            if original is not None and original.op == leaf.op:
+                shown = original
+            elif original is not None and conditions.NEGATION.get(original.op) == leaf.op:
+                shown = conditions.Leaf(leaf.fact, leaf.op, original.operand, leaf.path)
+            expanded = self._trace_derived(shown, depth)
+            result.extend(expanded or [(shown, rule)])
+        return result
+
+    def _trace_derived(self, leaf: conditions.Leaf, depth: int) -> list[_Failed]:
+        cases = self._period.decisions.get(leaf.fact)
+        if not cases or depth >= 3 or leaf.op not in ("eq", "in"):
+            return []
+        wanted = leaf.operand if leaf.op == "in" else (leaf.operand,)
+        options = [
+            self.of(case, depth + 1)
+            for case in cases
+            if not case.otherwise and case.value in wanted
+        ]
+        options = [option for option in options if option[0]]
+        return min(options, key=lambda option: option[1])[0] if options else []
 
 
 class Assessor:
@@ -105,7 +248,23 @@ class Assessor:
         self.wording = Wording(rulebase)
         self._rules = {rule.id: rule for rule in rulebase.rules}
         self._reaches: dict[dt.date, _Reach] = {}
-        self._urls: dict[str, str | None] = {}  # citation -> its link (from sources.yaml)
+        self._prepareds: dict[dt.date, _Prepared] = {}
+        self._citations: dict[str, Citation] = {}  # citation text -> with its link
+        self._case_explains: dict[str, LocalText | None] = {}  # case id -> its explanation
+        for cases in rulebase.derived_cases.values():
+            for loaded in cases:
+                self._case_explains.setdefault(loaded.case.id, loaded.case.explain)
+        self._documents: dict[str, list[SourceDocument]] = {}  # rule id -> its documents
+        for loaded in rulebase.rules:
+            found = self._documents[loaded.rule.id] = []
+            for source in loaded.rule.sources:
+                document = rulebase.sources.documents.get(source)
+                if document:
+                    found.append(
+                        SourceDocument(
+                            id=source, title=document.title, url=document.url, kind=document.kind
+                        )
+                    )
 
     def _compile_errors(self, error: RuleCompileError, period: Period) -> list[SourceError]:
         """durable-rules' refusal as ``path:line:col`` messages on the rules it refused."""
@@ -163,17 +322,19 @@ class Assessor:
         reach = self._reach(period)
         base = self._summary(period, outcome)
         facts: dict[str, Any] | None = None
-        plain: tuple[Outcome, dict[str, Any]] | None = None
+        baseline: _Baseline | None = None
         questions = []
         for name, field in Case.model_fields.items():
             if getattr(case, name) != Answer.unknown or name not in reach.summary_facts:
                 continue  # an answer no regime, route or obligation depends on changes none
             if facts is None:
                 facts = case.facts()
-                plain = derive_plain(period, facts, self.rulebase.tables)
+                baseline = self._baseline(period, reach, facts, outcome)
             branches = []
             for answer in (Answer.yes, Answer.no):
-                summary = self._branch_summary(period, reach, outcome, facts, plain, name, answer)
+                summary = self._branch_summary(
+                    period, reach, outcome, facts, baseline, name, answer
+                )
                 if summary == base:
                     continue
                 regime = str(summary[0])
@@ -204,33 +365,53 @@ class Assessor:
             reach = self._reaches[period.start] = _Reach.of(period)
         return reach
 
+    def _baseline(
+        self, period: Period, reach: _Reach, facts: dict[str, Any], base: Outcome
+    ) -> _Baseline:
+        plain, extended = derive_plain(period, facts, self.rulebase.tables)
+        differs = frozenset(
+            fact for fact in period.decisions if plain.derived.get(fact) != base.derived.get(fact)
+        )
+        fired = set(base.fired)
+        return _Baseline(
+            outcome=plain,
+            facts=extended,
+            differs=differs,
+            fired=tuple(rule for rule in reach.summary_rules if rule.id in fired),
+        )
+
     def _branch_summary(
         self,
         period: Period,
         reach: _Reach,
         base: Outcome,
         facts: dict[str, Any],
-        plain: tuple[Outcome, dict[str, Any]],
+        baseline: _Baseline,
         name: str,
         answer: Answer,
     ) -> tuple[Any, frozenset, frozenset]:
         """``_summary(rerun_plain(period, base, {**facts, name: answer}, {name}, tables))``,
-        working out again only the derived facts the answer can reach. ``plain`` is
-        ``derive_plain`` of ``facts``: a derived fact none of whose cases reads a changed fact
-        has the same value as there (derived facts are worked out in dependency order)."""
+        working out again only the derived facts the answer can reach, and evaluating only the
+        result-making rules that read a changed fact. ``baseline`` is ``_baseline`` of
+        ``facts``: a derived fact none of whose cases reads a changed fact has the same value
+        as there (derived facts are worked out in dependency order)."""
         if name in period.decisions:  # an answer named like a derived fact: no shortcut
             other = rerun_plain(
                 period, base, {**facts, name: answer.value}, {name}, self.rulebase.tables
             )
             return self._summary(period, other)
-        tables, joined = self.rulebase.tables, reach.joined
-        plain_outcome, plain_facts = plain
-        derived = dict(plain_outcome.derived)
-        current = {**plain_facts, name: answer.value}
-        touched = {name}
-        for fact in period.derived_order:
-            if touched.isdisjoint(reach.reads[fact]):
-                continue
+        tables, joined, order = self.rulebase.tables, reach.joined, period.derived_order
+        derived = dict(baseline.outcome.derived)
+        current = {**baseline.facts, name: answer.value}
+        changed = {name}
+        # The derived facts to work out again, by position in derived_order: those reading the
+        # answer, and those reading an earlier derived fact whose value changed.
+        pending = list(reach.readers.get(name, ()))  # sorted, so already a heap
+        queued = set(pending)
+        worked_out = set()
+        while pending:
+            position = heapq.heappop(pending)
+            fact = order[position]
             before = current.pop(fact, _MISSING)
             if fact in facts:
                 current[fact] = facts[fact]  # as derive_plain starts: the case's own facts
@@ -241,19 +422,25 @@ class Assessor:
                     break
                 if not conditions.evaluate(negated(case), current, tables, joined):
                     break
+            worked_out.add(fact)
+            if derived.get(fact) != base.derived.get(fact):
+                changed.add(fact)
             if current.get(fact, _MISSING) != before:
-                touched.add(fact)
-        changed = {name} | {
-            fact for fact in period.decisions if derived.get(fact) != base.derived.get(fact)
-        }
-        fired = set(base.fired)
+                for reader in reach.readers.get(fact, ()):
+                    if reader > position and reader not in queued:
+                        queued.add(reader)
+                        heapq.heappush(pending, reader)
+        changed |= baseline.differs - worked_out
+        # A rule reading no changed fact holds as in the outcome; the others are evaluated.
+        reading = {rule.id: rule for fact in changed for rule in reach.rules_reading.get(fact, ())}
+        holding = [rule for rule in baseline.fired if rule.id not in reading]
+        holding += [
+            rule
+            for rule in reading.values()
+            if conditions.evaluate(rule.condition, current, tables, joined)
+        ]
         routes, closed, obligations = set(), set(), set()
-        for rule in reach.summary_rules:
-            if changed.isdisjoint(rule.facts):
-                if rule.id not in fired:
-                    continue
-            elif not conditions.evaluate(rule.condition, current, tables, joined):
-                continue
+        for rule in holding:
             if rule.kind == "obligation":
                 obligations.add(rule.code)
             elif rule.available:
@@ -277,22 +464,55 @@ class Assessor:
     # ------------------------------------------------------------------ assembly
 
     def _cite(self, items: list[str]) -> list[Citation]:
-        seen: dict[str, None] = {}
-        for item in items:
-            seen.setdefault(item, None)
-        urls = self._urls
-        for item in seen:
-            if item not in urls:
-                urls[item] = citations.url(item, self.rulebase)
-        return [Citation(text=item, url=urls[item]) for item in seen]
+        """``items`` as citations with their links, each once, in order. The Citation objects
+        are made once per rule base and shared by every assessment (the model is frozen)."""
+        known = self._citations
+        result = []
+        for item in dict.fromkeys(items):
+            citation = known.get(item)
+            if citation is None:
+                url = citations.url(item, self.rulebase)
+                citation = known[item] = Citation(text=item, url=url)
+            result.append(citation)
+        return result
+
+    def _prepared(self, period: Period) -> _Prepared:
+        prepared = self._prepareds.get(period.start)
+        if prepared is None:
+            prepared = self._prepareds[period.start] = self._prepare(period)
+        return prepared
+
+    def _prepare(self, period: Period) -> _Prepared:
+        fill = self._parameter_filler(period)
+        candidates: dict[str, list[CompiledRule]] = {}
+        for rule in period.rules:
+            if rule.kind == "route" and rule.available:
+                candidates.setdefault(rule.code, []).append(rule)
+        texts = {}
+        for rule in period.rules:
+            loaded = self._rules.get(rule.id)
+            if loaded is not None:
+                texts[rule.id] = _RuleTexts(
+                    explain=loaded.rule.explain,
+                    steps=tuple(fill(step) for step in loaded.rule.steps),
+                    texts={kind: fill(text) for kind, text in loaded.rule.texts.items()},
+                )
+        return _Prepared(
+            fill=fill,
+            decisions={case.id: case for cases in period.decisions.values() for case in cases},
+            candidates=candidates,
+            texts=texts,
+        )
 
     def _assemble(
         self, case: Case, period: Period, facts: dict[str, Any], outcome: Outcome
     ) -> Assessment:
         rb = self.rulebase
+        prepared = self._prepared(period)
+        fill = prepared.fill
         all_facts = {**facts, **outcome.derived}
-        by_id = {rule.id: rule for rule in period.rules}
-        decisions = {c.id: c for cases in period.decisions.values() for c in cases}
+        by_id = self._reach(period).by_id
+        decisions = prepared.decisions
         fired = [by_id[rule_id] for rule_id in outcome.fired if rule_id in by_id]
 
         regime_code = outcome.derived.get("regime", "undetermined")
@@ -304,13 +524,14 @@ class Assessor:
             code=str(regime_code),
             title=regime_title,
             legal_basis=self._cite(regime_case.legal_basis if regime_case else []),
-            why=self._case_explain(regime_case),
+            why=fill(self._case_explains.get(regime_case.id) if regime_case else None),
             rule=regime_case.id if regime_case else None,
         )
 
-        routes = self._routes(period, fired, all_facts, case.law_as_of)
-        obligations = self._obligations(fired)
-        warnings = self._warnings(fired)
+        failures = _Failures(self, period, all_facts)
+        routes = self._routes(period, prepared, failures, fired, case.law_as_of)
+        obligations = self._obligations(prepared, fired)
+        warnings = self._warnings(prepared, fired)
         # derived facts in the order they are worked out, so the chain reads top-down
         derived_by = outcome.derived_by
         used = [
@@ -320,33 +541,17 @@ class Assessor:
         ] + fired
         info = rb.law_period(period.start)
         if not period.law_verified:
-            warnings.insert(0, self._system_warning("unverified_law", info.note if info else None))
+            note = info.note if info else None
+            warnings.insert(0, self._system_warning("unverified_law", note, fill))
         drafts = [rule.id for rule in used if rule.draft]
         if drafts:
-            warning = self._system_warning("draft_rule", None)
-            warning.rules = drafts
-            warnings.insert(0, warning)
+            warnings.insert(0, self._system_warning("draft_rule", None, fill, drafts))
 
-        trail = [self._trail(rule, all_facts, outcome, period) for rule in used]
-        fill = self._parameter_filler(period)
-        regime.why = fill(regime.why)
-        for item in [*routes, *obligations]:
-            item.why = fill(item.why)
-            item.steps = [fill(step) for step in item.steps]
-            item.texts = {kind: fill(text) for kind, text in item.texts.items()}
-        for warning in warnings:
-            warning.message = fill(warning.message)
-        documents = []
+        trail = [self._trail(prepared, period, rule, all_facts, outcome) for rule in used]
+        documents: dict[str, SourceDocument] = {}
         for rule in used:
-            loaded = self._rules.get(rule.id)
-            for source in loaded.rule.sources if loaded else []:
-                document = rb.sources.documents.get(source)
-                if document and all(d.id != source for d in documents):
-                    documents.append(
-                        SourceDocument(
-                            id=source, title=document.title, url=document.url, kind=document.kind
-                        )
-                    )
+            for document in self._documents.get(rule.id, ()):
+                documents.setdefault(document.id, document)
         return Assessment(
             case=case,
             ruleset=RulesetInfo(
@@ -363,10 +568,10 @@ class Assessor:
             obligations=obligations,
             warnings=warnings,
             trail=trail,
-            documents=documents,
+            documents=list(documents.values()),
         )
 
-    def _parameter_filler(self, period: Period) -> Any:
+    def _parameter_filler(self, period: Period) -> Callable[[LocalText | None], LocalText | None]:
         """Texts may name a parameter in braces (``{small_lots_goods_services}``); it is
         replaced by the parameter's value on the period's date, formatted per language."""
         rb = self.rulebase
@@ -389,57 +594,63 @@ class Assessor:
 
         return fill
 
-    def _case_explain(self, case: CompiledRule | None) -> LocalText | None:
-        if case is None:
-            return None
-        loaded = next(
-            (
-                c
-                for cases in self.rulebase.derived_cases.values()
-                for c in cases
-                if c.case.id == case.id
-            ),
-            None,
-        )
-        return loaded.case.explain if loaded else None
+    def _explained(self, prepared: _Prepared, rules: list[CompiledRule]) -> LocalText:
+        """The explanations of ``rules`` joined, as written (without parameter values)."""
+        key = tuple(rule.id for rule in rules)
+        text = prepared.joined.get(key)
+        if text is None:
+            text = self._joined([prepared.texts[rule.id].explain for rule in rules])
+            prepared.joined[key] = text
+        return text
+
+    def _explained_filled(self, prepared: _Prepared, rules: list[CompiledRule]) -> LocalText:
+        """``fill(_explained(...))``: the joined explanations with the parameter values."""
+        key = tuple(rule.id for rule in rules)
+        text = prepared.filled.get(key)
+        if text is None:
+            text = prepared.filled[key] = prepared.fill(self._explained(prepared, rules))
+        return text
 
     def _routes(
         self,
         period: Period,
+        prepared: _Prepared,
+        failures: _Failures,
         fired: list[CompiledRule],
-        facts: dict[str, Any],
-        law_as_of: dt.date | None = None,
+        law_as_of: dt.date,
     ) -> list[Route]:
-        rb = self.rulebase
+        opening: dict[str, list[CompiledRule]] = {}
+        closing: dict[str, list[CompiledRule]] = {}
+        for rule in fired:
+            if rule.kind == "route":
+                (opening if rule.available else closing).setdefault(rule.code, []).append(rule)
         routes = []
-        for code, entry in rb.catalog.routes.items():
-            opening = [r for r in fired if r.kind == "route" and r.code == code and r.available]
-            closing = [r for r in fired if r.kind == "route" and r.code == code and not r.available]
-            available = bool(opening) and not closing
-            deciding = opening if available else closing
-            if deciding:
-                why = self._joined([self._rules[r.id].rule.explain for r in deciding])
+        for code, entry in self.rulebase.catalog.routes.items():
+            opens, closes = opening.get(code, []), closing.get(code, [])
+            candidates = prepared.candidates.get(code, [])
+            available = bool(opens) and not closes
+            deciding = opens if available else closes
+            if deciding and (opens or not candidates):
+                why = self._explained_filled(prepared, deciding)
                 basis = [c for r in deciding for c in r.legal_basis]
-                candidates = [
-                    r for r in period.rules if r.kind == "route" and r.code == code and r.available
-                ]
-                if not opening and candidates:
-                    # A closing rule says why in the law's words; add which condition of the
-                    # route failed, with the case's own values (threshold vs. value).
-                    failed, _ = self._why_not(entry.title, candidates, facts, period)
-                    why = self._joined([why, failed])
+            elif deciding:
+                # A closing rule says why in the law's words; add which condition of the
+                # route failed, with the case's own values (threshold vs. value).
+                failed, _ = self._why_not(entry.title, candidates, failures)
+                why = prepared.fill(self._joined([self._explained(prepared, deciding), failed]))
+                basis = [c for r in deciding for c in r.legal_basis]
+            elif candidates:
+                why, basis = self._why_not(entry.title, candidates, failures)
+                why = prepared.fill(why)
             else:
-                candidates = [
-                    r for r in period.rules if r.kind == "route" and r.code == code and r.available
-                ]
-                why, basis = self._why_not(entry.title, candidates, facts, period)
-                if not candidates:
-                    why, basis = self._not_in_force(code, entry.title, law_as_of or period.start)
-            steps = [s for r in opening for s in self._rules[r.id].rule.steps] if available else []
+                why, basis = self._not_in_force(code, entry.title, law_as_of or period.start)
+                why = prepared.fill(why)
+            steps: list[LocalText] = []
             texts: dict[str, LocalText] = {}
             if available:
-                for rule in opening:
-                    texts.update(self._rules[rule.id].rule.texts)
+                for rule in opens:
+                    steps.extend(prepared.texts[rule.id].steps)
+                    texts.update(prepared.texts[rule.id].texts)
             routes.append(
                 Route(
                     code=code,
@@ -514,11 +725,7 @@ class Assessor:
         return self.wording.both(text), basis
 
     def _why_not(
-        self,
-        title: LocalText,
-        candidates: list[CompiledRule],
-        facts: dict[str, Any],
-        period: Period,
+        self, title: LocalText, candidates: list[CompiledRule], failures: _Failures
     ) -> tuple[LocalText, list[str]]:
         if not candidates:
             return (
@@ -528,18 +735,17 @@ class Assessor:
                 ),
                 [],
             )
-        scored = [(self._failed(rule, facts, period, 0), rule) for rule in candidates]
-        failed, best = min(scored, key=lambda item: self._weight(item[0]))
+        scored = [(failures.of(rule), rule) for rule in candidates]
+        (failed, _), best = min(scored, key=lambda item: item[0][1])
         basis = list(best.legal_basis)
         for _, rule in failed:
             basis.extend(rule.legal_basis)
 
         def text(lang: str) -> str:
-            required = [self.wording.condition(leaf, rule.params, lang) for leaf, rule in failed]
-            actual = list(
-                dict.fromkeys(self.wording.actual(l.fact, facts, lang) for l, _ in failed)
+            required = list(
+                dict.fromkeys(failures.required(leaf, rule, lang) for leaf, rule in failed)
             )
-            required = list(dict.fromkeys(required))
+            actual = list(dict.fromkeys(failures.actual(leaf.fact, lang) for leaf, _ in failed))
             if lang == "en":
                 return (
                     f"{capitalise(title.en)} requires that {'; and '.join(required)}. "
@@ -552,43 +758,6 @@ class Assessor:
 
         return self.wording.both(text), basis
 
-    def _failed(
-        self, rule: CompiledRule, facts: dict[str, Any], period: Period, depth: int
-    ) -> list[tuple[conditions.Leaf, CompiledRule]]:
-        """The comparisons that fail, as written; a failed derived fact is traced to the
-        comparisons that would have given it the required value."""
-        tables = self.rulebase.tables
-        originals = (
-            {leaf.path: leaf for leaf in conditions.leaves(rule.original)} if rule.original else {}
-        )
-        result: list[tuple[conditions.Leaf, CompiledRule]] = []
-        joined = frozenset(period.decisions)
-        for leaf in conditions.failed_leaves(rule.explained, facts, tables, joined):
-            original = originals.get(leaf.path)
-            shown = leaf
-            if original is not None and original.op == leaf.op:
-                shown = original
-            elif original is not None and conditions.NEGATION.get(original.op) == leaf.op:
-                shown = conditions.Leaf(leaf.fact, leaf.op, original.operand, leaf.path)
-            expanded = self._trace_derived(shown, facts, period, depth)
-            result.extend(expanded or [(shown, rule)])
-        return result
-
-    def _trace_derived(
-        self, leaf: conditions.Leaf, facts: dict[str, Any], period: Period, depth: int
-    ) -> list[tuple[conditions.Leaf, CompiledRule]]:
-        cases = period.decisions.get(leaf.fact)
-        if not cases or depth >= 3 or leaf.op not in ("eq", "in"):
-            return []
-        wanted = leaf.operand if leaf.op == "in" else (leaf.operand,)
-        options = [
-            self._failed(case, facts, period, depth + 1)
-            for case in cases
-            if not case.otherwise and case.value in wanted
-        ]
-        options = [option for option in options if option]
-        return min(options, key=self._weight) if options else []
-
     def _weight(self, failed: list[tuple[conditions.Leaf, CompiledRule]]) -> tuple[int, int]:
         """Fewest failed conditions first; on a tie prefer amounts (thresholds) over kinds."""
         inputs = self.rulebase.facts.inputs
@@ -597,77 +766,107 @@ class Assessor:
         )
         return (len(failed), not_amount)
 
-    def _obligations(self, fired: list[CompiledRule]) -> list[Obligation]:
+    def _obligations(self, prepared: _Prepared, fired: list[CompiledRule]) -> list[Obligation]:
+        by_code: dict[str, list[CompiledRule]] = {}
+        for rule in fired:
+            if rule.kind == "obligation":
+                by_code.setdefault(rule.code, []).append(rule)
         result = []
         for code, entry in self.rulebase.catalog.obligations.items():
-            rules = [r for r in fired if r.kind == "obligation" and r.code == code]
+            rules = by_code.get(code)
             if not rules:
                 continue
+            texts = [prepared.texts[r.id] for r in rules]
             result.append(
                 Obligation(
                     code=code,
                     title=entry.title,
                     legal_basis=self._cite([c for r in rules for c in r.legal_basis]),
-                    why=self._joined([self._rules[r.id].rule.explain for r in rules]),
-                    steps=[step for r in rules for step in self._rules[r.id].rule.steps],
-                    texts={
-                        kind: text
-                        for r in rules
-                        for kind, text in self._rules[r.id].rule.texts.items()
-                    },
+                    why=self._explained_filled(prepared, rules),
+                    steps=[step for t in texts for step in t.steps],
+                    texts={kind: text for t in texts for kind, text in t.texts.items()},
                     rules=[r.id for r in rules],
                     draft=any(r.draft for r in rules),
                 )
             )
         return result
 
-    def _warnings(self, fired: list[CompiledRule]) -> list[Warning]:
+    def _warnings(self, prepared: _Prepared, fired: list[CompiledRule]) -> list[Warning]:
+        by_code: dict[str, list[CompiledRule]] = {}
+        for rule in fired:
+            if rule.kind == "warning":
+                by_code.setdefault(rule.code, []).append(rule)
         result = []
         for code, entry in self.rulebase.catalog.warnings.items():
-            rules = [r for r in fired if r.kind == "warning" and r.code == code]
+            rules = by_code.get(code)
             if not rules:
                 continue
             result.append(
                 Warning(
                     code=code,
                     title=entry.title,
-                    message=self._joined([self._rules[r.id].rule.explain for r in rules]),
+                    message=self._explained_filled(prepared, rules),
                     legal_basis=self._cite([c for r in rules for c in r.legal_basis]),
                     rules=[r.id for r in rules],
                 )
             )
         return result
 
-    def _system_warning(self, code: str, note: LocalText | None) -> Warning:
+    def _system_warning(
+        self,
+        code: str,
+        note: LocalText | None,
+        fill: Callable[[LocalText | None], LocalText | None],
+        rules: list[str] | None = None,
+    ) -> Warning:
         entry = self.rulebase.catalog.warnings.get(code)
         title = entry.title if entry else LocalText(nb=code, en=code)
         message = note or (entry.message if entry and entry.message else title)
-        return Warning(code=code, title=title, message=message)
+        return Warning(code=code, title=title, message=fill(message), rules=rules or [])
 
     def _trail(
-        self, rule: CompiledRule, facts: dict[str, Any], outcome: Outcome, period: Period
+        self,
+        prepared: _Prepared,
+        period: Period,
+        rule: CompiledRule,
+        facts: dict[str, Any],
+        outcome: Outcome,
     ) -> TrailEntry:
-        """The rule with the facts and dated parameter values it used. A derived fact's case
-        also used everything its earlier cases read: it applies because they did not."""
+        """The rule with the facts and dated parameter values it used."""
+        static = prepared.trail.get(rule.id)
+        if static is None:
+            static = prepared.trail[rule.id] = self._trail_static(period, rule)
+        derived_by = outcome.derived_by
+        return TrailEntry(
+            rule=rule.id,
+            kind=rule.kind,
+            conclusion=static.conclusion,
+            status=static.status,
+            legal_basis=static.legal_basis,
+            facts=[
+                FactUse(
+                    name=name, value=facts.get(name), label=label, derived_by=derived_by.get(name)
+                )
+                for name, label in static.facts
+            ],
+            parameters=static.parameters,
+        )
+
+    def _trail_static(self, period: Period, rule: CompiledRule) -> _TrailStatic:
+        """What a rule's trail entry shows that depends only on the rule base and the period:
+        its conclusion, status and legal basis, the facts it read (with their labels) and the
+        dated parameter values. A derived fact's case also used everything its earlier cases
+        read: it applies because they did not."""
         rb = self.rulebase
         sources = [rule]
         if rule.kind == "derive":
             sources += period.decisions.get(rule.code, [])[: rule.position]
         names = dict.fromkeys(name for source in sources for name in source.facts)
-        used_facts = [
-            FactUse(
-                name=name,
-                value=facts.get(name),
-                label=rb.fact_label(name) or EXTRA_FACT_LABELS.get(name),
-                derived_by=outcome.derived_by.get(name),
-            )
-            for name in names
-        ]
         params = {}
         for source in sources:
             for name, value in source.params.items():
                 params.setdefault(name, value)
-        parameters = [
+        parameters = tuple(
             ParameterUse(
                 name=p.name,
                 value=p.value,
@@ -677,7 +876,7 @@ class Assessor:
                 draft=p.draft,
             )
             for p in params.values()
-        ]
+        )
         if rule.kind == "derive":
             conclusion = f"{rule.code} = {rule.value}"
         elif rule.kind == "route":
@@ -686,12 +885,12 @@ class Assessor:
             conclusion = f"{rule.kind} {rule.code}"
         loaded = self._rules.get(rule.id)
         status = loaded.rule.status.value if loaded else ("draft" if rule.draft else "approved")
-        return TrailEntry(
-            rule=rule.id,
-            kind=rule.kind,
+        return _TrailStatic(
             conclusion=conclusion,
             status=status,
-            legal_basis=self._cite(rule.legal_basis),
-            facts=used_facts,
+            legal_basis=tuple(self._cite(rule.legal_basis)),
+            facts=tuple(
+                (name, rb.fact_label(name) or EXTRA_FACT_LABELS.get(name)) for name in names
+            ),
             parameters=parameters,
         )

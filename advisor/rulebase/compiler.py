@@ -53,6 +53,14 @@ class CompiledRule:
             seen.setdefault(leaf.fact, None)
         return tuple(seen)
 
+    @cached_property
+    def originals(self) -> dict[tuple[Any, ...], conditions.Leaf]:
+        """The comparisons as written (with ``$parameter`` references), by their place in the
+        rule, to word a comparison of ``explained`` that failed."""
+        if self.original is None:
+            return {}
+        return {leaf.path: leaf for leaf in conditions.leaves(self.original)}
+
 
 @dataclass
 class Period:
