@@ -61,6 +61,7 @@ class _Reach:
     obligations), and the rules that make that result."""
 
     reads: dict[str, frozenset[str]]
+    case_reads: dict[str, tuple[frozenset[str], ...]]  # the same for each case, in order
     summary_facts: frozenset[str]
     summary_rules: tuple[CompiledRule, ...]
     by_id: dict[str, CompiledRule]
@@ -72,14 +73,15 @@ class _Reach:
 
     @classmethod
     def of(cls, period: Period) -> _Reach:
-        reads = {}
+        case_reads = {}
         for name, cases in period.decisions.items():
-            read: set[str] = set()
-            for case in cases:
-                read.update(case.facts)
-                if case.negated is not None:
-                    read.update(leaf.fact for leaf in conditions.leaves(case.negated))
-            reads[name] = frozenset(read)
+            case_reads[name] = tuple(
+                frozenset(case.facts).union(leaf.fact for leaf in conditions.leaves(case.negated))
+                if case.negated is not None
+                else frozenset(case.facts)
+                for case in cases
+            )
+        reads = {name: frozenset().union(*each) for name, each in case_reads.items()}
         rules = tuple(rule for rule in period.rules if rule.kind in ("route", "obligation"))
         wanted = {fact for rule in rules for fact in rule.facts} | {"regime"}
         pending = [fact for fact in wanted if fact in reads]
@@ -99,6 +101,7 @@ class _Reach:
                 rules_reading.setdefault(fact, []).append(rule)
         return cls(
             reads=reads,
+            case_reads=case_reads,
             summary_facts=frozenset(wanted),
             summary_rules=rules,
             by_id={rule.id: rule for rule in period.rules},
@@ -112,13 +115,16 @@ class _Reach:
 class _Baseline:
     """What every branch of one assessment's open questions starts from: ``derive_plain`` of
     the case's facts (its outcome and the facts with the derived ones), the derived facts whose
-    value there differs from the assessment's own outcome (none while the engines agree), and
-    the result-making rules that fired in that outcome."""
+    value there differs from the assessment's own outcome (none while the engines agree), the
+    result-making rules that fired in that outcome, and for each derived fact with a value the
+    position of its case that gave it: the cases before it did not hold, and their negations
+    did."""
 
     outcome: Outcome
     facts: dict[str, Any]
     differs: frozenset[str]
     fired: tuple[CompiledRule, ...]
+    deciding: dict[str, int]
 
 
 @dataclass(frozen=True)
@@ -315,20 +321,21 @@ class Assessor:
         period, facts, outcome = self.outcome(case, engine)
         assessment = self._assemble(case, period, facts, outcome)
         if explore_unknowns:
-            assessment.open_questions = self._open_questions(case, period, outcome)
+            assessment.open_questions = self._open_questions(case, period, facts, outcome)
         return assessment
 
-    def _open_questions(self, case: Case, period: Period, outcome: Outcome) -> list[OpenQuestion]:
+    def _open_questions(
+        self, case: Case, period: Period, facts: dict[str, Any], outcome: Outcome
+    ) -> list[OpenQuestion]:
+        """``facts`` is ``case.facts()``, as the outcome was made from (not changed here)."""
         reach = self._reach(period)
         base = self._summary(period, outcome)
-        facts: dict[str, Any] | None = None
         baseline: _Baseline | None = None
         questions = []
         for name, field in Case.model_fields.items():
             if getattr(case, name) != Answer.unknown or name not in reach.summary_facts:
                 continue  # an answer no regime, route or obligation depends on changes none
-            if facts is None:
-                facts = case.facts()
+            if baseline is None:
                 baseline = self._baseline(period, reach, facts, outcome)
             branches = []
             for answer in (Answer.yes, Answer.no):
@@ -373,11 +380,18 @@ class Assessor:
             fact for fact in period.decisions if plain.derived.get(fact) != base.derived.get(fact)
         )
         fired = set(base.fired)
+        deciding = {}
+        for fact, case_id in plain.derived_by.items():
+            # the first case with that id: if ids repeat, a case earlier than the one that
+            # decided, which only means fewer cases are taken as known below
+            ids = [case.id for case in period.decisions[fact]]
+            deciding[fact] = ids.index(case_id)
         return _Baseline(
             outcome=plain,
             facts=extended,
             differs=differs,
             fired=tuple(rule for rule in reach.summary_rules if rule.id in fired),
+            deciding=deciding,
         )
 
     def _branch_summary(
@@ -404,6 +418,7 @@ class Assessor:
         derived = dict(baseline.outcome.derived)
         current = {**baseline.facts, name: answer.value}
         changed = {name}
+        touched = {name}  # the facts whose value differs from the plain derivation's
         # The derived facts to work out again, by position in derived_order: those reading the
         # answer, and those reading an earlier derived fact whose value changed.
         pending = list(reach.readers.get(name, ()))  # sorted, so already a heap
@@ -416,7 +431,11 @@ class Assessor:
             if fact in facts:
                 current[fact] = facts[fact]  # as derive_plain starts: the case's own facts
             derived.pop(fact, None)
-            for case in period.decisions[fact]:
+            known = baseline.deciding.get(fact, 0)
+            case_reads = reach.case_reads[fact]
+            for index, case in enumerate(period.decisions[fact]):
+                if index < known and touched.isdisjoint(case_reads[index]):
+                    continue  # reads nothing changed: does not hold, its negation does
                 if case.otherwise or conditions.evaluate(case.condition, current, tables, joined):
                     current[fact] = derived[fact] = case.value
                     break
@@ -426,6 +445,7 @@ class Assessor:
             if derived.get(fact) != base.derived.get(fact):
                 changed.add(fact)
             if current.get(fact, _MISSING) != before:
+                touched.add(fact)
                 for reader in reach.readers.get(fact, ()):
                     if reader > position and reader not in queued:
                         queued.add(reader)
