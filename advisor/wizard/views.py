@@ -413,6 +413,8 @@ def render_step(
         "wizard/step.html",
         draft=draft,
         page=page,
+        title=local(page.title),  # the page's texts in this language, looked up once
+        intro=local(page.intro),
         action_url=step_url(draft, page.id),
         questions=shown,
         values=values,
@@ -427,7 +429,6 @@ def render_step(
         step_count=len(ids) + 1,
         previous_url=previous,
         from_review=from_review,
-        local=local,
         cpv_name=lambda code: cpv_names().get(code),
         lang=current_language(),
     )
