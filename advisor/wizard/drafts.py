@@ -68,16 +68,39 @@ _UPDATE = (
 
 
 @contextmanager
-def _connection(session: Session | None, *, write: bool) -> Iterator[sa.Connection]:
-    """``session``'s connection (committed after a write), else one from the app's engine."""
+def draft_connection() -> Iterator[sa.Connection]:
+    """One pooled connection for a request that reads a draft and then saves it: pass it to
+    ``get_draft`` and ``save_draft`` as ``connection`` (one pool checkout instead of two).
+    ``save_draft`` commits on it; whatever is left uncommitted is rolled back when the
+    connection goes back to the pool."""
+    with current_app.extensions["advisor_store"].engine.connect() as connection:
+        yield connection
+
+
+@contextmanager
+def _connection(
+    session: Session | None, *, write: bool, connection: sa.Connection | None = None
+) -> Iterator[sa.Connection]:
+    """``connection`` (committed after a write, rolled back when the write fails), else
+    ``session``'s connection (committed after a write), else one from the app's engine."""
+    if connection is not None:
+        try:
+            yield connection
+        except BaseException:
+            if write:
+                connection.rollback()
+            raise
+        if write:
+            connection.commit()
+        return
     if session is not None:
         yield session.connection()
         if write:
             session.commit()
         return
     engine = current_app.extensions["advisor_store"].engine
-    with engine.begin() if write else engine.connect() as connection:
-        yield connection
+    with engine.begin() if write else engine.connect() as own:
+        yield own
 
 
 def create_draft(
@@ -99,11 +122,13 @@ def create_draft(
     return draft
 
 
-def get_draft(draft_id: str, *, session: Session | None = None) -> Draft | None:
+def get_draft(
+    draft_id: str, *, session: Session | None = None, connection: sa.Connection | None = None
+) -> Draft | None:
     if not draft_id or len(draft_id) > MAX_ID_LENGTH:
         return None
-    with _connection(session, write=False) as connection:
-        row = connection.execute(_SELECT, {"draft_id": draft_id}).one_or_none()
+    with _connection(session, write=False, connection=connection) as db:
+        row = db.execute(_SELECT, {"draft_id": draft_id}).one_or_none()
     if row is None:
         return None
     return Draft(**row._asdict())
@@ -115,17 +140,19 @@ def save_draft(
     answers: dict[str, Any] | None = None,
     current_step: str | None = None,
     session: Session | None = None,
+    connection: sa.Connection | None = None,
 ) -> Draft:
     """Store the draft's answers (replaced by ``answers`` if given), step, language and
     assessment id. One UPDATE, committed before it returns; ``DraftNotFound`` when the draft
-    was deleted meanwhile."""
+    was deleted meanwhile. On ``connection`` (``draft_connection``) if given, else on
+    ``session``'s connection, else on a connection of its own."""
     if answers is not None:
         draft.answers = dict(answers)
     if current_step is not None:
         draft.current_step = current_step[:64]
     draft.updated_at = utcnow()
-    with _connection(session, write=True) as connection:
-        result = connection.execute(_UPDATE, {"draft_id": draft.id, **_columns(draft)})
+    with _connection(session, write=True, connection=connection) as db:
+        result = db.execute(_UPDATE, {"draft_id": draft.id, **_columns(draft)})
         if result.rowcount == 0:
             raise DraftNotFound(draft.id)
     return draft

@@ -23,6 +23,7 @@ import logging
 from dataclasses import dataclass, replace
 from typing import Any
 
+import sqlalchemy as sa
 from flask import (
     Response,
     abort,
@@ -56,7 +57,14 @@ from advisor.wizard.amounts import (
     parse_months,
 )
 from advisor.wizard.cpv import CpvNames, cpv_names_for
-from advisor.wizard.drafts import Draft, DraftNotFound, create_draft, get_draft, save_draft
+from advisor.wizard.drafts import (
+    Draft,
+    DraftNotFound,
+    create_draft,
+    draft_connection,
+    get_draft,
+    save_draft,
+)
 from advisor.wizard.forms import FieldError, PageForm, first_input_id, input_id, read_page
 from advisor.wizard.values import PERIODS, ValueInput, estimate
 
@@ -97,8 +105,8 @@ def earliest_date() -> dt.date | None:
     return periods[0].start if periods else None
 
 
-def load_draft(draft_id: str) -> Draft:
-    draft = get_draft(draft_id)
+def load_draft(draft_id: str, connection: sa.Connection | None = None) -> Draft:
+    draft = get_draft(draft_id, connection=connection)
     if draft is None:
         abort(404)
     return draft
@@ -318,7 +326,14 @@ def resume(draft_id: str) -> Response:
 
 @bp.route("/utkast/<draft_id>/steg/<page_id>", methods=["GET", "POST"])
 def step(draft_id: str, page_id: str) -> Any:
-    draft = load_draft(draft_id)
+    if request.method != "POST":
+        return _step(draft_id, page_id, None)
+    with draft_connection() as connection:  # an answer reads and saves the draft on one
+        return _step(draft_id, page_id, connection)
+
+
+def _step(draft_id: str, page_id: str, connection: sa.Connection | None) -> Any:
+    draft = load_draft(draft_id, connection)
     the_tree = tree()
     page = the_tree.page(page_id)
     if page is None:
@@ -356,7 +371,7 @@ def step(draft_id: str, page_id: str) -> Any:
         elif not form.errors and action != "search":
             target, current_step = next_step(draft, walk, page, from_review)
         try:
-            save_draft(draft, current_step=current_step)  # one UPDATE per answered step
+            save_draft(draft, current_step=current_step, connection=connection)  # one UPDATE
         except DraftNotFound:
             abort(404)
         remember(draft)
