@@ -152,16 +152,18 @@ class _TrailStatic:
 class _Prepared:
     """What assembling the findings of one period needs that depends only on the rule base and
     the period, worked out once per period (``Assessor._prepared``) instead of per assessment.
-    ``joined``, ``filled`` and ``trail`` fill up as assessments need them; what they hold is
-    never changed afterwards (the models in it are frozen)."""
+    ``joined``, ``findings`` and ``trail`` fill up as assessments need them; what they hold
+    is never changed afterwards (the models in it are frozen, and the models made from
+    ``findings`` copy its lists and dicts)."""
 
     fill: Callable[[LocalText | None], LocalText | None]  # the period's parameter filler
     decisions: dict[str, CompiledRule]  # derived-fact case id -> case
     candidates: dict[str, list[CompiledRule]]  # route code -> the rules that can open it
     texts: dict[str, _RuleTexts]  # rule id -> its texts
-    # rule ids -> their explanations joined, as written and with the parameter values filled in
+    # rule ids -> their explanations joined, as written
     joined: dict[tuple[str, ...], LocalText] = dataclasses.field(default_factory=dict)
-    filled: dict[tuple[str, ...], LocalText] = dataclasses.field(default_factory=dict)
+    # (kind, code, rule ids) -> the fields of a route, obligation or warning those rules decide
+    findings: dict[tuple[Any, ...], dict[str, Any]] = dataclasses.field(default_factory=dict)
     trail: dict[str, _TrailStatic] = dataclasses.field(default_factory=dict)  # by rule/case id
 
 
@@ -623,14 +625,6 @@ class Assessor:
             prepared.joined[key] = text
         return text
 
-    def _explained_filled(self, prepared: _Prepared, rules: list[CompiledRule]) -> LocalText:
-        """``fill(_explained(...))``: the joined explanations with the parameter values."""
-        key = tuple(rule.id for rule in rules)
-        text = prepared.filled.get(key)
-        if text is None:
-            text = prepared.filled[key] = prepared.fill(self._explained(prepared, rules))
-        return text
-
     def _routes(
         self,
         period: Period,
@@ -648,46 +642,68 @@ class Assessor:
         for code, entry in self.rulebase.catalog.routes.items():
             opens, closes = opening.get(code, []), closing.get(code, [])
             candidates = prepared.candidates.get(code, [])
-            available = bool(opens) and not closes
-            deciding = opens if available else closes
-            if deciding and (opens or not candidates):
-                why = self._explained_filled(prepared, deciding)
-                basis = [c for r in deciding for c in r.legal_basis]
-            elif deciding:
+            if opens or (closes and not candidates):
+                routes.append(Route(**self._decided_route(prepared, code, opens, closes)))
+                continue
+            if closes:
                 # A closing rule says why in the law's words; add which condition of the
                 # route failed, with the case's own values (threshold vs. value).
                 failed, _ = self._why_not(entry.title, candidates, failures)
-                why = prepared.fill(self._joined([self._explained(prepared, deciding), failed]))
-                basis = [c for r in deciding for c in r.legal_basis]
+                why = prepared.fill(self._joined([self._explained(prepared, closes), failed]))
+                basis = [c for r in closes for c in r.legal_basis]
             elif candidates:
                 why, basis = self._why_not(entry.title, candidates, failures)
                 why = prepared.fill(why)
             else:
                 why, basis = self._not_in_force(code, entry.title, law_as_of or period.start)
                 why = prepared.fill(why)
-            steps: list[LocalText] = []
-            texts: dict[str, LocalText] = {}
-            if available:
-                for rule in opens:
-                    steps.extend(prepared.texts[rule.id].steps)
-                    texts.update(prepared.texts[rule.id].texts)
             routes.append(
                 Route(
                     code=code,
-                    available=available,
+                    available=False,
                     title=entry.title,
                     summary=entry.summary,
                     legal_basis=self._cite(basis),
                     why=why,
-                    steps=steps,
-                    texts=texts,
-                    rules=[r.id for r in deciding],
-                    draft=any(r.draft for r in deciding),
+                    rules=[r.id for r in closes],
+                    draft=any(r.draft for r in closes),
                     rank=entry.rank,
                 )
             )
         routes.sort(key=lambda route: (not route.available, route.rank))
         return routes
+
+    def _decided_route(
+        self,
+        prepared: _Prepared,
+        code: str,
+        opens: list[CompiledRule],
+        closes: list[CompiledRule],
+    ) -> dict[str, Any]:
+        """The fields of a route its rules decide alone (some rule opens it, or a rule closes
+        it and none could open it): the same wherever these rules fire, so made once per
+        period (the model copies the lists and the dict)."""
+        key = ("route", code, tuple(r.id for r in opens), tuple(r.id for r in closes))
+        fields = prepared.findings.get(key)
+        if fields is None:
+            entry = self.rulebase.catalog.routes[code]
+            available = not closes
+            deciding = opens if available else closes
+            texts = [prepared.texts[r.id] for r in opens] if available else []
+            fields = prepared.findings[key] = {
+                "code": code,
+                "available": available,
+                "title": entry.title,
+                "summary": entry.summary,
+                "legal_basis": self._cite([c for r in deciding for c in r.legal_basis]),
+                "why": prepared.fill(self._explained(prepared, deciding)),
+                "steps": [step for t in texts for step in t.steps],
+                "texts": {kind: text for t in texts for kind, text in t.texts.items()},
+                "rules": [r.id for r in deciding],
+                "draft": any(r.draft for r in deciding),
+                "rank": entry.rank,
+            }
+        return fields
 
     def _joined(self, texts: list[LocalText]) -> LocalText:
         unique = list(dict.fromkeys(texts))
@@ -796,19 +812,21 @@ class Assessor:
             rules = by_code.get(code)
             if not rules:
                 continue
-            texts = [prepared.texts[r.id] for r in rules]
-            result.append(
-                Obligation(
-                    code=code,
-                    title=entry.title,
-                    legal_basis=self._cite([c for r in rules for c in r.legal_basis]),
-                    why=self._explained_filled(prepared, rules),
-                    steps=[step for t in texts for step in t.steps],
-                    texts={kind: text for t in texts for kind, text in t.texts.items()},
-                    rules=[r.id for r in rules],
-                    draft=any(r.draft for r in rules),
-                )
-            )
+            key = ("obligation", code, tuple(r.id for r in rules))
+            fields = prepared.findings.get(key)
+            if fields is None:  # the same wherever these rules fire: made once per period
+                texts = [prepared.texts[r.id] for r in rules]
+                fields = prepared.findings[key] = {
+                    "code": code,
+                    "title": entry.title,
+                    "legal_basis": self._cite([c for r in rules for c in r.legal_basis]),
+                    "why": prepared.fill(self._explained(prepared, rules)),
+                    "steps": [step for t in texts for step in t.steps],
+                    "texts": {kind: text for t in texts for kind, text in t.texts.items()},
+                    "rules": [r.id for r in rules],
+                    "draft": any(r.draft for r in rules),
+                }
+            result.append(Obligation(**fields))
         return result
 
     def _warnings(self, prepared: _Prepared, fired: list[CompiledRule]) -> list[Warning]:
@@ -821,15 +839,17 @@ class Assessor:
             rules = by_code.get(code)
             if not rules:
                 continue
-            result.append(
-                Warning(
-                    code=code,
-                    title=entry.title,
-                    message=self._explained_filled(prepared, rules),
-                    legal_basis=self._cite([c for r in rules for c in r.legal_basis]),
-                    rules=[r.id for r in rules],
-                )
-            )
+            key = ("warning", code, tuple(r.id for r in rules))
+            fields = prepared.findings.get(key)
+            if fields is None:  # the same wherever these rules fire: made once per period
+                fields = prepared.findings[key] = {
+                    "code": code,
+                    "title": entry.title,
+                    "message": prepared.fill(self._explained(prepared, rules)),
+                    "legal_basis": self._cite([c for r in rules for c in r.legal_basis]),
+                    "rules": [r.id for r in rules],
+                }
+            result.append(Warning(**fields))
         return result
 
     def _system_warning(
