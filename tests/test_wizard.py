@@ -774,26 +774,30 @@ def test_the_purge_command_deletes_old_drafts_only(app: Flask, wizard: Wizard, t
 
 
 def test_a_read_draft_has_every_column_and_saves_like_a_new_one(app: Flask):
-    """``get_draft`` builds its ``Draft`` without the ORM's constructor (drafts.py): every
-    column is there, datetimes are aware UTC, the object belongs to no session, and attributes
-    set afterwards are saved."""
+    """``get_draft`` gives a plain ``WizardDraft``, not an ORM object (drafts.py): it has a
+    field for every column of the table and nothing else, datetimes are aware UTC, and
+    attributes set afterwards are saved."""
+    import dataclasses
     import datetime as dt
 
     import sqlalchemy as sa
 
-    from advisor.wizard.drafts import Draft, create_draft, save_draft
+    from advisor.wizard.drafts import Draft, WizardDraft, create_draft, save_draft
 
     columns = [column.key for column in Draft.__table__.columns]
+    assert [field.name for field in dataclasses.fields(WizardDraft)] == columns
     with app.app_context():
         created = create_draft(lang="en", answers={"title": "Vaskeri", "law_as_of": "2026-03-01"})
         draft = get_draft(created.id)
-        assert isinstance(draft, Draft)
+        assert isinstance(draft, WizardDraft)
         assert {key: getattr(draft, key) for key in columns} == {
             key: getattr(created, key) for key in columns
         }
         assert draft.updated_at.tzinfo is not None
         assert draft.updated_at.utcoffset() == dt.timedelta(0)
-        assert sa.inspect(draft).transient
+        assert sa.inspect(draft, raiseerr=False) is None  # no ORM state to build or to track
+        with pytest.raises(AttributeError):  # a mistyped attribute is refused, not lost
+            draft.curent_step = "avtaleform"  # type: ignore[attr-defined]
         draft.value_helper = {"amount": "50 000", "period": "month"}
         draft.assessment_id = "a-1"
         save_draft(draft, answers={"title": "Renhold"}, current_step="avtaleform")

@@ -58,8 +58,8 @@ from advisor.wizard.amounts import (
 )
 from advisor.wizard.cpv import CpvNames, cpv_names_for
 from advisor.wizard.drafts import (
-    Draft,
     DraftNotFound,
+    WizardDraft,
     create_draft,
     draft_connection,
     get_draft,
@@ -105,14 +105,14 @@ def earliest_date() -> dt.date | None:
     return periods[0].start if periods else None
 
 
-def load_draft(draft_id: str, connection: sa.Connection | None = None) -> Draft:
+def load_draft(draft_id: str, connection: sa.Connection | None = None) -> WizardDraft:
     draft = get_draft(draft_id, connection=connection)
     if draft is None:
         abort(404)
     return draft
 
 
-def step_url(draft: Draft, page_id: str, **args: Any) -> str:
+def step_url(draft: WizardDraft, page_id: str, **args: Any) -> str:
     return url_for("wizard.step", draft_id=draft.id, page_id=page_id, **args)
 
 
@@ -123,7 +123,7 @@ def result_url(assessment_id: str) -> str:
         return f"{request.script_root}/vurdering/{assessment_id}"
 
 
-def resume_target(draft: Draft) -> str:
+def resume_target(draft: WizardDraft) -> str:
     """Where a returning user continues: the saved step if it is still shown, else the first
     unanswered step, else the review page."""
     walk = tree().walk(draft.answers)
@@ -272,7 +272,7 @@ def input_value(question: Question, value: Any) -> Any:
     return value
 
 
-def remember(draft: Draft) -> None:
+def remember(draft: WizardDraft) -> None:
     """Remember the draft for the front page's "continue" link. Only a change is written: an
     unchanged session is not re-signed and sent again with every step."""
     if session.get(SESSION_DRAFT) != draft.id:
@@ -381,7 +381,7 @@ def _step(draft_id: str, page_id: str, connection: sa.Connection | None) -> Any:
     return render_step(draft, page, walk, questions, form, from_review)
 
 
-def next_step(draft: Draft, walk: Walk, page: Page, from_review: bool) -> tuple[str, str]:
+def next_step(draft: WizardDraft, walk: Walk, page: Page, from_review: bool) -> tuple[str, str]:
     """After a valid answer to ``page``: where to go, and the step to save as where the draft
     stopped (``walk``: the tree walked with the new answers)."""
     ids = walk.page_ids()
@@ -399,7 +399,7 @@ def next_step(draft: Draft, walk: Walk, page: Page, from_review: bool) -> tuple[
 
 
 def render_step(
-    draft: Draft,
+    draft: WizardDraft,
     page: Page,
     walk: Any,
     questions: list[Question],
@@ -457,7 +457,7 @@ def saved(draft_id: str) -> str:
     return render_template("wizard/saved.html", draft=draft, link=link, back=resume_target(draft))
 
 
-def review_rows(draft: Draft) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def review_rows(draft: WizardDraft) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     walk = tree().walk(draft.answers)
     sections = []
     missing = []
@@ -490,7 +490,7 @@ def review(draft_id: str) -> Any:
 
 
 def _review_page(
-    draft: Draft,
+    draft: WizardDraft,
     sections: list[dict[str, Any]],
     missing: list[dict[str, Any]],
     *,
