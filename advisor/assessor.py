@@ -771,8 +771,8 @@ class Assessor:
                 ),
                 [],
             )
-        scored = [(failures.of(rule), rule) for rule in candidates]
-        (failed, _), best = min(scored, key=lambda item: item[0][1])
+        scored = [(*failures.of(rule), rule) for rule in candidates]  # failed, weight, rule
+        failed, _, best = min(scored, key=lambda item: item[1])
         basis = list(best.legal_basis)
         for _, rule in failed:
             basis.extend(rule.legal_basis)
