@@ -281,16 +281,10 @@ def evaluate(
     """Evaluate a tree (normally in negation normal form)."""
     if isinstance(node, Leaf):
         return eval_leaf(node, facts, tables, joined)
-    if isinstance(node, All):  # loops rather than all()/any() over a generator: half the time
-        for item in node.items:
-            if not evaluate(item, facts, tables, joined):
-                return False
-        return True
+    if isinstance(node, All):
+        return all(evaluate(item, facts, tables, joined) for item in node.items)
     if isinstance(node, Any_):
-        for item in node.items:
-            if evaluate(item, facts, tables, joined):
-                return True
-        return False
+        return any(evaluate(item, facts, tables, joined) for item in node.items)
     return evaluate(nnf(node), facts, tables, joined)
 
 
