@@ -451,6 +451,28 @@ def test_derived_facts_that_depend_on_each_other(rules: Path) -> None:
     ), messages
 
 
+def test_derived_cases_sharing_an_id(rules: Path) -> None:
+    """Trail entries and explanations find a derived fact's case by its id: two cases of
+    different derived facts with one id would show one case's reasons for the other."""
+    path = add_derived_fact(
+        rules,
+        "  zz_a:\n"
+        "    label: {nb: a, en: a}\n"
+        "    cases:\n"
+        "      - {id: zz.same, when: {subject: goods}, value: x}\n"
+        "      - {id: zz_a.other, otherwise: true, value: y}\n"
+        "  zz_b:\n"
+        "    label: {nb: b, en: b}\n"
+        "    cases:\n"
+        "      - {id: zz.same, when: {subject: works}, value: x}\n"
+        "      - {id: zz_b.other, otherwise: true, value: y}\n",
+    )
+    assert invalid(rules) == [
+        f"{where(path, 'zz.same', 1)}duplicate case id 'zz.same'",
+        f"{where(path, 'zz.same', 2)}duplicate case id 'zz.same'",
+    ]
+
+
 # ----------------------------------------------------------------------------------- never a crash
 
 Mutation = Callable[[Any, random.Random], Any]

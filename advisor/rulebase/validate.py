@@ -160,6 +160,16 @@ def validate(rulebase: RuleBase) -> list[SourceError]:
 
     ids = Counter(loaded.id for loaded in rulebase.rules)
     ids.update(c.case.id for cases in rulebase.derived_cases.values() for c in cases)
+    # A derived fact's case is found by its id (the trail, `derived_by`, the explanations), so
+    # case ids must be unique too, across all derived facts.
+    for cases in rulebase.derived_cases.values():
+        for loaded in cases:
+            if ids[loaded.case.id] > 1:
+                errors.append(
+                    loaded.located.error(
+                        (*loaded.path, "id"), f"duplicate case id '{loaded.case.id}'"
+                    )
+                )
     catalog = {
         "route": rulebase.catalog.routes,
         "obligation": rulebase.catalog.obligations,
