@@ -498,6 +498,14 @@ class Assessor:
             result.append(citation)
         return result
 
+    def prepare_periods(self) -> None:
+        """Work out now, for every period, what assessments would otherwise work out on first
+        use (the open-questions indexes, the rules' texts and citations): gunicorn's master
+        calls this before forking (``advisor.warmup``) so that no worker repeats it."""
+        for period in self.periods:
+            self._reach(period)
+            self._prepared(period)
+
     def _prepared(self, period: Period) -> _Prepared:
         prepared = self._prepareds.get(period.start)
         if prepared is None:

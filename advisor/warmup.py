@@ -3,7 +3,8 @@
 With ``preload_app`` every worker is a fork of the master. Whatever the master has not done yet,
 each worker does again on its first requests, and again each time gunicorn replaces a worker
 (``max_requests``): compiling the Jinja templates, reading the translation catalogs, building
-the wizard's question views, configuring the ORM mappers, the first run of the rule engine and
+the wizard's question views and the base layout per language, the assessor's per-period texts
+and indexes, configuring the ORM mappers, the first run of the rule engine and
 of the JSON encoders. Done here once, the workers inherit the results through the fork.
 
 ``gc.freeze()`` then moves every object that exists so far (the rule base, compiled templates,
@@ -38,6 +39,7 @@ def warm(app: Flask) -> dict[str, int]:
     from advisor.i18n import LANGUAGES, current_language
     from advisor.rulebase.testing import case_of
     from advisor.state import current_state
+    from advisor.web.templating import page_layout
     from advisor.wizard.views import question_views
 
     done = {"templates": 0, "languages": 0, "assessments": 0}
@@ -49,12 +51,14 @@ def warm(app: Flask) -> dict[str, int]:
         except TemplateError:  # a PDF template: compiled by its own environment, with its filters
             continue
         done["templates"] += 1
+    app.extensions["advisor"].assessor.prepare_periods()
     for lang in LANGUAGES:
         with app.test_request_context(f"/?lang={lang}"):
             app.preprocess_request()
             if current_language() != lang:  # the locale selector did not take ?lang=
                 continue
             question_views(lang)
+            page_layout()  # the base layout's parts in this language (kept unless auto-reload)
             done["languages"] += 1
             state = current_state()
             if state.rulebase.tests:  # the rule base's own first test case, assessed in memory
