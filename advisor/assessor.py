@@ -696,22 +696,37 @@ class Assessor:
         if fields is None:
             entry = self.rulebase.catalog.routes[code]
             available = not closes
-            deciding = opens if available else closes
-            texts = [prepared.texts[r.id] for r in opens] if available else []
             fields = prepared.findings[key] = {
-                "code": code,
+                **self._finding_fields(
+                    prepared, code, entry.title, opens if available else closes, available
+                ),
                 "available": available,
-                "title": entry.title,
                 "summary": entry.summary,
-                "legal_basis": self._cite([c for r in deciding for c in r.legal_basis]),
-                "why": prepared.fill(self._explained(prepared, deciding)),
-                "steps": [step for t in texts for step in t.steps],
-                "texts": {kind: text for t in texts for kind, text in t.texts.items()},
-                "rules": [r.id for r in deciding],
-                "draft": any(r.draft for r in deciding),
                 "rank": entry.rank,
             }
         return fields
+
+    def _finding_fields(
+        self,
+        prepared: _Prepared,
+        code: str,
+        title: LocalText,
+        deciding: list[CompiledRule],
+        with_texts: bool,
+    ) -> dict[str, Any]:
+        """The fields a route and an obligation share, from the rules that decide it; their
+        steps and ready texts only ``with_texts`` (a closed route has none)."""
+        texts = [prepared.texts[r.id] for r in deciding] if with_texts else []
+        return {
+            "code": code,
+            "title": title,
+            "legal_basis": self._cite([c for r in deciding for c in r.legal_basis]),
+            "why": prepared.fill(self._explained(prepared, deciding)),
+            "steps": [step for t in texts for step in t.steps],
+            "texts": {kind: text for t in texts for kind, text in t.texts.items()},
+            "rules": [r.id for r in deciding],
+            "draft": any(r.draft for r in deciding),
+        }
 
     def _joined(self, texts: list[LocalText]) -> LocalText:
         unique = list(dict.fromkeys(texts))
@@ -823,17 +838,9 @@ class Assessor:
             key = ("obligation", code, tuple(r.id for r in rules))
             fields = prepared.findings.get(key)
             if fields is None:  # the same wherever these rules fire: made once per period
-                texts = [prepared.texts[r.id] for r in rules]
-                fields = prepared.findings[key] = {
-                    "code": code,
-                    "title": entry.title,
-                    "legal_basis": self._cite([c for r in rules for c in r.legal_basis]),
-                    "why": prepared.fill(self._explained(prepared, rules)),
-                    "steps": [step for t in texts for step in t.steps],
-                    "texts": {kind: text for t in texts for kind, text in t.texts.items()},
-                    "rules": [r.id for r in rules],
-                    "draft": any(r.draft for r in rules),
-                }
+                fields = prepared.findings[key] = self._finding_fields(
+                    prepared, code, entry.title, rules, with_texts=True
+                )
             result.append(Obligation(**fields))
         return result
 
