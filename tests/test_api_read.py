@@ -75,6 +75,13 @@ def case_json(case: Case) -> dict[str, Any]:
     return case.model_dump(mode="json")
 
 
+def saved_sample(app: Flask, client: FlaskClient) -> str:
+    """The id of one sampled case saved through the API (in bokmål)."""
+    created = client.post("/api/v1/assessments", json=case_json(sample_cases(app, sampled=1)[-1]))
+    assert created.status_code == 201, created.get_data(as_text=True)
+    return created.get_json()["id"]
+
+
 def test_get_answers_what_the_models_give_for_the_stored_record(app):
     client = app.test_client()
     for number, case in enumerate(sample_cases(app)):
@@ -88,8 +95,7 @@ def test_get_answers_what_the_models_give_for_the_stored_record(app):
 
 def test_get_after_a_change_and_a_saved_reassessment(app):
     client = app.test_client()
-    case = sample_cases(app, sampled=1)[-1]
-    assessment_id = client.post("/api/v1/assessments", json=case_json(case)).get_json()["id"]
+    assessment_id = saved_sample(app, client)
     url = f"/api/v1/assessments/{assessment_id}"
     patched = client.patch(f"{url}?lang=en", json={"title": "Nytt navn æøå"})
     assert patched.status_code == 200
@@ -102,8 +108,7 @@ def test_get_after_a_change_and_a_saved_reassessment(app):
 
 def test_conditional_get_and_unknown_ids(app):
     client = app.test_client()
-    case = sample_cases(app, sampled=1)[-1]
-    assessment_id = client.post("/api/v1/assessments", json=case_json(case)).get_json()["id"]
+    assessment_id = saved_sample(app, client)
     url = f"/api/v1/assessments/{assessment_id}"
     not_modified = client.get(url, headers={"If-None-Match": '"1"'})
     assert not_modified.status_code == 304 and not_modified.data == b""
@@ -190,8 +195,7 @@ def test_records_without_current_public_json_are_rendered_from_the_result(app):
     """Rows saved before migration 0005 have no public JSON, rows saved by code that rendered
     differently have another mark: both are answered from the stored result, as before."""
     client = app.test_client()
-    case = sample_cases(app, sampled=1)[-1]
-    assessment_id = client.post("/api/v1/assessments", json=case_json(case)).get_json()["id"]
+    assessment_id = saved_sample(app, client)
     stale = b'{"stale":true}'
     for values in (
         {"public_nb": None, "public_en": None, "public_format": None},
@@ -204,8 +208,7 @@ def test_records_without_current_public_json_are_rendered_from_the_result(app):
 
 def test_a_result_set_without_set_assessment_is_not_shown_through_an_old_rendering(app):
     client = app.test_client()
-    case = sample_cases(app, sampled=1)[-1]
-    assessment_id = client.post("/api/v1/assessments", json=case_json(case)).get_json()["id"]
+    assessment_id = saved_sample(app, client)
     with app.app_context():
         record = store.get_assessment(assessment_id)
         record.result_json = {**record.result_json, "derived": {"changed": True}}
@@ -303,8 +306,7 @@ def test_get_needs_no_orm_session(app, monkeypatch):
     """Reading to show (200, 304, 404) uses pooled Core connections only: creating and closing
     an ORM session per request cost more than the query."""
     client = app.test_client()
-    case = sample_cases(app, sampled=1)[-1]
-    assessment_id = client.post("/api/v1/assessments", json=case_json(case)).get_json()["id"]
+    assessment_id = saved_sample(app, client)
     url = f"/api/v1/assessments/{assessment_id}"
     expected = {lang: expected_bytes(app, assessment_id, lang) for lang in LANGS}
 
