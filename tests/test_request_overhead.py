@@ -272,6 +272,44 @@ def test_csrf_still_refuses_missing_forged_foreign_and_expired_tokens(make_app, 
     assert client.post("/ny", data={"csrf_token": token}).status_code == 400
 
 
+def test_a_pages_csrf_token_is_reused_for_its_session_for_a_few_minutes_only(make_app, monkeypatch):
+    app = make_app()
+    client = app.test_client()
+    clock = [time.time()]
+    monkeypatch.setattr(security.time, "time", lambda: clock[0])  # itsdangerous's clock too
+    first = page_token(client)
+    clock[0] += 60
+    assert page_token(client, "/") == first  # the same session, a minute later: signed once
+    other = app.test_client()
+    assert page_token(other) != first  # never given to another session
+    clock[0] += security.CSRF_TOKEN_REUSE_SECONDS
+    renewed = page_token(client)
+    assert renewed != first  # signed anew once the reuse window has passed
+    assert page_token(client) == renewed
+    # Both are Flask-WTF tokens of this session: the older one is still within its time limit.
+    assert client.post("/ny", data={"csrf_token": first}).status_code == 303
+    assert client.post("/ny", data={"csrf_token": renewed}).status_code == 303
+    assert other.post("/ny", data={"csrf_token": renewed}).status_code == 400
+
+
+def test_csrf_token_reuse_is_shorter_under_a_short_time_limit_and_bounded(make_app, monkeypatch):
+    app = make_app(WTF_CSRF_TIME_LIMIT=20)  # reused for at most a tenth of it: 2 seconds
+    client = app.test_client()
+    clock = [time.time()]
+    monkeypatch.setattr(security.time, "time", lambda: clock[0])
+    first = page_token(client)
+    clock[0] += 1
+    assert page_token(client) == first
+    clock[0] += 2
+    assert page_token(client) != first
+    monkeypatch.setattr(security, "CSRF_TOKENS_KEPT", 3)
+    clients = [app.test_client() for _ in range(7)]
+    tokens = [page_token(each) for each in clients]
+    assert len(security._signed_tokens) <= 3
+    for each, token in zip(clients, tokens, strict=True):
+        assert each.post("/ny", data={"csrf_token": token}).status_code == 303
+
+
 def test_csrf_token_uses_the_csrf_secret_key_when_set(make_app):
     app = make_app(WTF_CSRF_SECRET_KEY="a-separate-csrf-secret")
     client = app.test_client()
