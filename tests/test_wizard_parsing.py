@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from advisor.wizard.amounts import AmountError, parse_date
 
@@ -23,6 +25,9 @@ from advisor.wizard.amounts import AmountError, parse_date
         ("1.1.99", dt.date(1999, 1, 1)),
         ("2026-03-15", dt.date(2026, 3, 15)),  # %Y-%m-%d
         ("2026-3-5", dt.date(2026, 3, 5)),
+        ("0001-01-01", dt.date(1, 1, 1)),  # a browser's date field: read with fromisoformat
+        ("9999-12-31", dt.date(9999, 12, 31)),
+        ("\u0662\u0660\u0662\u0666-03-15", dt.date(2026, 3, 15)),  # not ASCII: strptime
         ("15/03/2026", dt.date(2026, 3, 15)),  # %d/%m/%Y
         ("15/3/2026", dt.date(2026, 3, 15)),
         ("15-03-2026", dt.date(2026, 3, 15)),  # %d-%m-%Y
@@ -47,6 +52,10 @@ def test_parse_date_accepts(text: str, expected: dt.date):
         ("29.02.2026", "invalid"),
         ("2026-13-01", "invalid"),
         ("2026-02-30", "invalid"),
+        ("0000-01-01", "invalid"),
+        ("2026-00-10", "invalid"),
+        ("20260315", "invalid"),  # fromisoformat would take these; the wizard does not
+        ("2026-W11-1", "invalid"),
         ("00.01.2026", "invalid"),
         ("01.00.2026", "invalid"),
         ("32.01.2026", "invalid"),
@@ -68,3 +77,8 @@ def test_parse_date_rejects(text: str | None, code: str):
     with pytest.raises(AmountError) as error:
         parse_date(text)
     assert error.value.code == code
+
+
+@given(st.dates())
+def test_every_iso_date_is_read_as_the_day_it_names(day: dt.date):
+    assert parse_date(day.isoformat()) == day

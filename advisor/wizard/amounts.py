@@ -139,6 +139,13 @@ def parse_date(text: str | None) -> dt.date:
     if text is None or not str(text).strip():
         raise AmountError("empty")
     value = str(text).strip().replace(" ", "")
+    if len(value) == 10 and value[4] == value[7] == "-":
+        # What a browser's date field sends (ISO, "%Y-%m-%d"): read directly instead of after
+        # two failed strptime attempts; anything fromisoformat refuses goes through the loop.
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
     for fmt in DATE_FORMATS:
         try:
             return dt.datetime.strptime(value, fmt).date()
