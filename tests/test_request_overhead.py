@@ -476,3 +476,22 @@ def test_locale_selector_hands_flask_babel_ready_locales(app):
             assert str(get_locale()) == expected
     with app.test_request_context("/api/v1/assessments", headers={"Accept-Language": "en-GB"}):
         assert get_locale() is LOCALES["en"]
+
+
+def test_catalogs_kept_per_locale_are_flask_babels_own(app):
+    """Each request's catalog is the one Flask-Babel gives for its locale, also under
+    force_locale; it is looked up in Flask-Babel once per locale and then kept."""
+    from flask_babel import force_locale, get_translations
+
+    from advisor import i18n
+
+    for path, word in (("/?lang=en", "Continue"), ("/", "Fortsett")):
+        with app.test_request_context(path):
+            assert i18n.gettext("Continue") == word
+            assert i18n._current()[0] is get_translations()
+            with force_locale("en" if word != "Continue" else "nb"):
+                assert i18n.gettext("Continue") != word
+                assert i18n._current()[0] is get_translations()
+    kept = app.extensions["advisor_translations"]
+    assert {str(locale) for locale in kept} == {"en", "nb"}
+    assert kept[i18n.LOCALES["nb"]].ugettext("Continue") == "Fortsett"
