@@ -300,3 +300,190 @@ def failed_leaves(
         options = [failed_leaves(item, facts, tables, joined) for item in node.items]
         return min(options, key=len) if options else []
     return failed_leaves(nnf(node), facts, tables, joined)
+
+
+# --- Compiled evaluation (the wizard's show_if conditions, evaluated on every step) ---
+
+_ABSENT: Any = object()
+
+
+def compile_condition(node: Node, tables: dict[str, Ranges] | None = None) -> Any:
+    """A closure ``facts -> bool`` that returns what ``evaluate(node, facts, tables)`` returns,
+    for any facts, without walking the tree on each call (``joined`` is empty).
+
+    Each comparison becomes one small function with the fact, the operand and ``missing_ok``
+    bound once; ``All``/``Any_`` call their items in order and stop at the same item as
+    ``evaluate``. Anything this does not specialise (table look-ups, unknown operators, an
+    operand ``between`` cannot split, other node types) calls ``eval_leaf``/``evaluate`` itself,
+    so the reference semantics stay the only definition."""
+    tables = {} if tables is None else tables
+    if isinstance(node, Leaf):
+        return _compile_leaf(node, tables)
+    if isinstance(node, All):
+        return _compile_all(tuple(compile_condition(item, tables) for item in node.items))
+    if isinstance(node, Any_):
+        return _compile_any(tuple(compile_condition(item, tables) for item in node.items))
+    if isinstance(node, Not):
+        try:
+            normal = nnf(node)
+        except Exception:  # noqa: BLE001 - an operator without a negation: evaluate raises it
+            normal = None  # when (and only if) it reaches this item
+        if normal is not None:
+            return compile_condition(normal, tables)
+
+    def other(facts: dict[str, Any]) -> bool:
+        return evaluate(node, facts, tables)
+
+    return other
+
+
+def _compile_all(items: tuple[Any, ...]) -> Any:
+    # ``True if ... else False`` rather than ``bool(...)``: the same result, one call fewer
+    if not items:
+        return lambda facts: True
+    if len(items) == 1:
+        (a,) = items
+        return lambda facts: True if a(facts) else False  # noqa: SIM210
+    if len(items) == 2:
+        a, b = items
+        return lambda facts: True if a(facts) and b(facts) else False  # noqa: SIM210
+
+    def all_(facts: dict[str, Any]) -> bool:
+        for item in items:
+            if not item(facts):
+                return False
+        return True
+
+    return all_
+
+
+def _compile_any(items: tuple[Any, ...]) -> Any:
+    if not items:
+        return lambda facts: False
+    if len(items) == 1:
+        (a,) = items
+        return lambda facts: True if a(facts) else False  # noqa: SIM210
+    if len(items) == 2:
+        a, b = items
+        return lambda facts: True if a(facts) or b(facts) else False  # noqa: SIM210
+
+    def any_(facts: dict[str, Any]) -> bool:
+        for item in items:
+            if item(facts):
+                return True
+        return False
+
+    return any_
+
+
+def _compile_leaf(leaf: Leaf, tables: dict[str, Ranges]) -> Any:
+    fact, op, operand = leaf.fact, leaf.op, leaf.operand
+    # what eval_leaf returns for a missing fact: ``missing_ok and fact not in joined``
+    missing = True if leaf.missing_ok else leaf.missing_ok
+
+    def reference(facts: dict[str, Any]) -> bool:
+        return eval_leaf(leaf, facts, tables)
+
+    if op == "known":
+        return lambda facts: (fact in facts) is operand
+    if op == "eq":
+
+        def eq(facts: dict[str, Any]) -> bool:
+            if fact not in facts:
+                return missing
+            try:
+                return facts[fact] == operand
+            except TypeError:
+                return False
+
+        return eq
+    if op == "ne":
+
+        def ne(facts: dict[str, Any]) -> bool:
+            if fact not in facts:
+                return missing
+            try:
+                return facts[fact] != operand
+            except TypeError:
+                return False
+
+        return ne
+    if op == "in":
+
+        def in_(facts: dict[str, Any]) -> bool:
+            if fact not in facts:
+                return missing
+            try:
+                return facts[fact] in operand
+            except TypeError:
+                return False
+
+        return in_
+    if op == "not_in":
+
+        def not_in(facts: dict[str, Any]) -> bool:
+            if fact not in facts:
+                return missing
+            try:
+                return facts[fact] not in operand
+            except TypeError:
+                return False
+
+        return not_in
+    if op == "gt":
+
+        def gt(facts: dict[str, Any]) -> bool:
+            if fact not in facts:
+                return missing
+            try:
+                return facts[fact] > operand
+            except TypeError:
+                return False
+
+        return gt
+    if op == "gte":
+
+        def gte(facts: dict[str, Any]) -> bool:
+            if fact not in facts:
+                return missing
+            try:
+                return facts[fact] >= operand
+            except TypeError:
+                return False
+
+        return gte
+    if op == "lt":
+
+        def lt(facts: dict[str, Any]) -> bool:
+            if fact not in facts:
+                return missing
+            try:
+                return facts[fact] < operand
+            except TypeError:
+                return False
+
+        return lt
+    if op == "lte":
+
+        def lte(facts: dict[str, Any]) -> bool:
+            if fact not in facts:
+                return missing
+            try:
+                return facts[fact] <= operand
+            except TypeError:
+                return False
+
+        return lte
+    if op == "between" and type(operand) is tuple and len(operand) == 2:
+        low, high = operand
+
+        def between(facts: dict[str, Any]) -> bool:
+            if fact not in facts:
+                return missing
+            try:
+                return low <= facts[fact] <= high
+            except TypeError:
+                return False
+
+        return between
+    return reference  # in_table, not_in_table, odd operands, unknown operators

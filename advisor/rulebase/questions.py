@@ -148,13 +148,15 @@ class Tree:
         self._pages = {page.id: page for page in self.pages}
         self._page_of = {q.id: page for page in self.pages for q in page.questions}
         self._flags = [q for q in self._questions.values() if q.type == "flags"]
-        # show_if conditions in negation normal form, worked out once: the wizard walks the
-        # tree two or three times on every step
-        self._normal: dict[int, tuple[conditions.Node, conditions.Node]] = {}
+        # show_if conditions in negation normal form, compiled once into closures with
+        # ``conditions.evaluate``'s semantics: the wizard walks the tree two or three times on
+        # every step
+        self._compiled: dict[int, tuple[conditions.Node, Any]] = {}
         for page in self.pages:
             for node in (page.show_if, *(q.show_if for q in page.questions)):
                 if node is not None:
-                    self._normal[id(node)] = (node, conditions.nnf(node))
+                    normal = conditions.nnf(node)
+                    self._compiled[id(node)] = (node, conditions.compile_condition(normal, {}))
 
     def question(self, question_id: str) -> Question | None:
         return self._questions.get(question_id)
@@ -174,11 +176,7 @@ class Tree:
         facts = dict(answers)
         for question in self._flags:
             if question.id in answers:
-                chosen = set(answers[question.id] or ())
-                for option in question.options:
-                    facts[f"{question.id}.{option.value}"] = (
-                        "yes" if option.value in chosen else "no"
-                    )
+                _box_facts(facts, question, answers[question.id])
         return facts
 
     def holds(self, node: conditions.Node | None, answers: dict[str, Any]) -> bool:
@@ -194,30 +192,40 @@ class Tree:
         facts: dict[str, Any] = {}  # the facts of ``kept``, worked out again when it grows
         pages: list[Page] = []
         shown: dict[str, list[Question]] = {}
+        compiled = self._compiled
         for page in self.pages:
-            if not self._shows(page.show_if, facts):
-                continue
-            questions = [q for q in page.questions if self._shows(q.show_if, facts)]
+            node = page.show_if
+            if node is not None:
+                known = compiled.get(id(node))
+                if known is None or known[0] is not node:  # set after the tree was built
+                    if not holds(node, facts):
+                        continue
+                elif not known[1](facts):
+                    continue
+            questions = []
+            for question in page.questions:
+                node = question.show_if
+                if node is not None:
+                    known = compiled.get(id(node))
+                    if known is None or known[0] is not node:
+                        if not holds(node, facts):
+                            continue
+                    elif not known[1](facts):
+                        continue
+                questions.append(question)
             if not questions:  # never an empty page (the checks report it as a dead end)
                 continue
             grown = False
             for question in questions:
-                if question.id in answers and answers[question.id] is not None:
-                    kept[question.id] = answers[question.id]
+                question_id = question.id
+                if question_id in answers and answers[question_id] is not None:
+                    kept[question_id] = answers[question_id]
                     grown = True
             if grown:
                 facts = self.facts(kept)
             pages.append(page)
             shown[page.id] = questions
         return Walk(pages=pages, questions=shown, answers=kept)
-
-    def _shows(self, node: conditions.Node | None, facts: dict[str, Any]) -> bool:
-        if node is None:
-            return True
-        known = self._normal.get(id(node))
-        if known is None or known[0] is not node:  # a condition set after the tree was built
-            return holds(node, facts)
-        return conditions.evaluate(known[1], facts, {})
 
     def case_data(self, answers: dict[str, Any]) -> dict[str, Any]:
         """The Case fields the shown answers give (unanswered fields keep the Case default)."""
@@ -229,6 +237,13 @@ class Tree:
                     continue
                 data.update(case_values(question, walk.answers[question.id]))
         return data
+
+
+def _box_facts(facts: dict[str, Any], question: Question, value: Any) -> None:
+    """Add a flags question's ``<id>.<option>`` = ``"yes"``/``"no"`` facts for ``value``."""
+    chosen = set(value or ())
+    for option in question.options:
+        facts[f"{question.id}.{option.value}"] = "yes" if option.value in chosen else "no"
 
 
 def case_values(question: Question, value: Any) -> dict[str, Any]:
