@@ -350,3 +350,71 @@ def _first(question: Question) -> Any:
     if question.type == "flags":
         return [question.options[0].value]
     return 3_600_000 if question.type in ("amount", "months") else "x"
+
+
+def small_tree(first_id: str = "w", later_id: str = "w.a") -> Tree:
+    """A flags question and a later question whose id may be one of its box facts."""
+    text = {"nb": "t", "en": "t"}
+    data = {
+        "pages": [
+            {
+                "id": "p1",
+                "title": text,
+                "questions": [
+                    {
+                        "id": first_id,
+                        "type": "flags",
+                        "label": text,
+                        "options": [
+                            {"value": "a", "label": text, "field": "fa"},
+                            {"value": "b", "label": text, "field": "fb"},
+                        ],
+                    }
+                ],
+            },
+            {
+                "id": "p2",
+                "title": text,
+                "questions": [{"id": later_id, "type": "yes_no", "label": text}],
+            },
+            {
+                "id": "p3",
+                "title": text,
+                "show_if": {f"{first_id}.a": "yes"},
+                "questions": [{"id": "q3", "type": "text", "label": text}],
+            },
+        ]
+    }
+    tree, _errors = parse_tree(data)
+    return tree
+
+
+@pytest.mark.parametrize("later_answer", [None, "yes", "no"])
+@pytest.mark.parametrize("boxes", [[], ["a"], ["b"], ["a", "b"]])
+def test_an_answer_named_like_a_box_fact_gives_the_same_walk(boxes, later_answer):
+    """A question id with a dot can collide with a flags box fact; the walk then works the facts
+    out from scratch (the box fact wins, as in ``facts``)."""
+    tree = small_tree()
+    assert not tree._incremental
+    answers = {"w": boxes, "w.a": later_answer, "q3": "x"}
+    assert_same_walk(tree, answers)
+    assert tree.walk(answers).page_ids()[-1:] == (["p3"] if "a" in boxes else ["p2"])
+
+
+@pytest.mark.parametrize("boxes", [[], ["a"], ["a", "b"], None])
+def test_box_facts_are_added_as_the_walk_goes(boxes):
+    tree = small_tree(later_id="later")
+    assert tree._incremental
+    assert_same_walk(tree, {"w": boxes, "later": "yes", "q3": "x"})
+
+
+def test_a_condition_set_after_the_tree_was_built_is_used():
+    tree = small_tree(later_id="later")
+    answers = {"w": ["a"], "later": "yes", "q3": "x"}
+    assert tree.walk(answers).page_ids() == ["p1", "p2", "p3"]
+    tree.pages[2].show_if = Leaf("later", "eq", "no")
+    assert tree.walk(answers).page_ids() == ["p1", "p2"]
+    assert_same_walk(tree, answers)
+    tree.pages[1].questions[0].show_if = Not(Leaf("w.a", "eq", "yes"))
+    assert tree.walk(answers).page_ids() == ["p1"]
+    assert_same_walk(tree, answers)

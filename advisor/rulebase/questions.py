@@ -148,6 +148,7 @@ class Tree:
         self._pages = {page.id: page for page in self.pages}
         self._page_of = {q.id: page for page in self.pages for q in page.questions}
         self._flags = [q for q in self._questions.values() if q.type == "flags"]
+        self._flag_objects = {id(q) for q in self._flags}  # as ``facts`` sees them
         # show_if conditions in negation normal form, compiled once into closures with
         # ``conditions.evaluate``'s semantics: the wizard walks the tree two or three times on
         # every step
@@ -157,6 +158,14 @@ class Tree:
                 if node is not None:
                     normal = conditions.nnf(node)
                     self._compiled[id(node)] = (node, conditions.compile_condition(normal, {}))
+        # ``walk`` extends the facts page by page instead of working them out again; that gives
+        # the dict ``facts`` gives only when no answer can share a key with a flags box's
+        # ``<id>.<option>`` fact: unique question ids (text) without a dot. Otherwise it falls
+        # back to ``facts``.
+        ids = [q.id for page in self.pages for q in page.questions]
+        self._incremental = len(set(ids)) == len(ids) and all(
+            isinstance(i, str) and "." not in i for i in ids
+        )
 
     def question(self, question_id: str) -> Question | None:
         return self._questions.get(question_id)
@@ -189,10 +198,12 @@ class Tree:
         Conditions only refer to earlier pages, so one pass in order decides everything.
         """
         kept: dict[str, Any] = {}
-        facts: dict[str, Any] = {}  # the facts of ``kept``, worked out again when it grows
+        facts: dict[str, Any] = {}  # the facts of ``kept`` (``self.facts(kept)``)
         pages: list[Page] = []
         shown: dict[str, list[Question]] = {}
         compiled = self._compiled
+        incremental = self._incremental
+        flag_objects = self._flag_objects
         for page in self.pages:
             node = page.show_if
             if node is not None:
@@ -219,9 +230,14 @@ class Tree:
             for question in questions:
                 question_id = question.id
                 if question_id in answers and answers[question_id] is not None:
-                    kept[question_id] = answers[question_id]
+                    value = answers[question_id]
+                    kept[question_id] = value
                     grown = True
-            if grown:
+                    if incremental:  # the new answer's facts only
+                        facts[question_id] = value
+                        if id(question) in flag_objects:
+                            _box_facts(facts, question, value)
+            if grown and not incremental:
                 facts = self.facts(kept)
             pages.append(page)
             shown[page.id] = questions
