@@ -166,6 +166,52 @@ def test_session_key_rotation_and_forged_cookies(app):
     assert '<html lang="nb">' in client.get("/").get_data(as_text=True)
 
 
+def opened(app, cookie: str) -> dict:
+    """What the app's session interface opens from ``cookie``, as a plain dict."""
+    with app.test_request_context("/", headers={"Cookie": f"advisor_session={cookie}"}):
+        from flask import request
+
+        return dict(app.session_interface.open_session(app, request))
+
+
+def test_a_checked_session_cookie_opens_again_without_the_hmac_until_it_expires(app, monkeypatch):
+    interface = app.session_interface
+    serializer = interface.get_signing_serializer(app)
+    calls = []
+    loads = serializer.loads
+    monkeypatch.setattr(serializer, "loads", lambda *a, **k: calls.append(1) or loads(*a, **k))
+    clock = [time.time()]
+    monkeypatch.setattr(security.time, "time", lambda: clock[0])  # itsdangerous's clock too
+    cookie = serializer.dumps({"lang": "en", "csrf_token": "x" * 40})
+    assert opened(app, cookie) == {"lang": "en", "csrf_token": "x" * 40}
+    assert opened(app, cookie) == {"lang": "en", "csrf_token": "x" * 40}
+    assert len(calls) == 1  # the second time from the kept result
+    clock[0] += app.permanent_session_lifetime.total_seconds() - 1
+    assert opened(app, cookie)["lang"] == "en"
+    clock[0] += 2  # past PERMANENT_SESSION_LIFETIME: expired, kept or not
+    assert opened(app, cookie) == {}
+    forged = cookie[:-1] + ("A" if cookie[-1] != "A" else "B")
+    assert opened(app, forged) == {}
+
+
+def test_kept_session_cookies_are_isolated_bounded_and_dropped_on_key_rotation(app, monkeypatch):
+    serializer = app.session_interface.get_signing_serializer(app)
+    plain = serializer.dumps({"lang": "en"})
+    first = opened(app, plain)
+    first["lang"] = "nb"  # what one request changes does not reach the next
+    assert opened(app, plain) == {"lang": "en"}
+    with_list = serializer.dumps({"_flashes": [["info", "Lagret"]]})
+    opened(app, with_list)
+    assert with_list not in app.session_interface._opened  # mutable values are never kept
+    monkeypatch.setattr(security, "SESSION_COOKIES_KEPT", 3)
+    for number in range(7):
+        assert opened(app, serializer.dumps({"n": number})) == {"n": number}
+    assert len(app.session_interface._opened) <= 3
+    assert opened(app, plain) == {"lang": "en"}  # kept again
+    app.secret_key = "a-new-key"  # rotated without the old key as a fallback
+    assert opened(app, plain) == {}
+
+
 # ------------------------------------------------------------------------- headers, request id
 
 
