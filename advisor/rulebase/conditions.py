@@ -16,6 +16,7 @@ tests whether a fact is given at all.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -376,6 +377,19 @@ def _compile_any(items: tuple[Any, ...]) -> Any:
     return any_
 
 
+#: ``eval_leaf``'s comparisons, as functions of (the fact's value, the operand).
+_COMPARE: dict[str, Any] = {
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "in": lambda value, operand: value in operand,
+    "not_in": lambda value, operand: value not in operand,
+    "gt": operator.gt,
+    "gte": operator.ge,
+    "lt": operator.lt,
+    "lte": operator.le,
+}
+
+
 def _compile_leaf(leaf: Leaf, tables: dict[str, Ranges]) -> Any:
     fact, op, operand = leaf.fact, leaf.op, leaf.operand
     # what eval_leaf returns for a missing fact: ``missing_ok and fact not in joined``
@@ -386,94 +400,18 @@ def _compile_leaf(leaf: Leaf, tables: dict[str, Ranges]) -> Any:
 
     if op == "known":
         return lambda facts: (fact in facts) is operand
-    if op == "eq":
+    compare = _COMPARE.get(op)
+    if compare is not None:
 
-        def eq(facts: dict[str, Any]) -> bool:
+        def comparison(facts: dict[str, Any]) -> bool:
             if fact not in facts:
                 return missing
             try:
-                return facts[fact] == operand
+                return compare(facts[fact], operand)
             except TypeError:
                 return False
 
-        return eq
-    if op == "ne":
-
-        def ne(facts: dict[str, Any]) -> bool:
-            if fact not in facts:
-                return missing
-            try:
-                return facts[fact] != operand
-            except TypeError:
-                return False
-
-        return ne
-    if op == "in":
-
-        def in_(facts: dict[str, Any]) -> bool:
-            if fact not in facts:
-                return missing
-            try:
-                return facts[fact] in operand
-            except TypeError:
-                return False
-
-        return in_
-    if op == "not_in":
-
-        def not_in(facts: dict[str, Any]) -> bool:
-            if fact not in facts:
-                return missing
-            try:
-                return facts[fact] not in operand
-            except TypeError:
-                return False
-
-        return not_in
-    if op == "gt":
-
-        def gt(facts: dict[str, Any]) -> bool:
-            if fact not in facts:
-                return missing
-            try:
-                return facts[fact] > operand
-            except TypeError:
-                return False
-
-        return gt
-    if op == "gte":
-
-        def gte(facts: dict[str, Any]) -> bool:
-            if fact not in facts:
-                return missing
-            try:
-                return facts[fact] >= operand
-            except TypeError:
-                return False
-
-        return gte
-    if op == "lt":
-
-        def lt(facts: dict[str, Any]) -> bool:
-            if fact not in facts:
-                return missing
-            try:
-                return facts[fact] < operand
-            except TypeError:
-                return False
-
-        return lt
-    if op == "lte":
-
-        def lte(facts: dict[str, Any]) -> bool:
-            if fact not in facts:
-                return missing
-            try:
-                return facts[fact] <= operand
-            except TypeError:
-                return False
-
-        return lte
+        return comparison
     if op == "between" and type(operand) is tuple and len(operand) == 2:
         low, high = operand
 
