@@ -102,3 +102,12 @@ def test_template_texts_escape_their_variables_and_keep_percent_signs(app):
             '{{ _("Up to %(share)s%% of %(what)s", share=30, what=w) }}', w="<b>x</b>"
         )
     assert html == "Up to 30% of &lt;b&gt;x&lt;/b&gt;"
+    with app.test_request_context("/?lang=en"):
+        texts = render_template_string(
+            '{{ _("100%% sure") }}|{{ _("Continue") }}|{{ _("a <b>") }}|{% autoescape false %}'
+            '{{ _("a <b>") }}|{{ _("100%% sure") }}{% endautoescape %}'
+        )
+    # without variables: still a format string ("%%" is "%"), escaped as a translation is not
+    assert texts == "100% sure|Continue|a <b>|a <b>|100% sure"
+    with app.test_request_context("/?lang=nb"):
+        assert render_template_string('{{ _("Continue") }}') == "Fortsett"
