@@ -541,3 +541,55 @@ def test_catalogs_kept_per_locale_are_flask_babels_own(app):
     kept = app.extensions["advisor_translations"]
     assert {str(locale) for locale in kept} == {"en", "nb"}
     assert kept[i18n.LOCALES["nb"]].ugettext("Continue") == "Fortsett"
+
+
+def test_saving_an_unchanged_session_gives_flasks_headers(make_app, monkeypatch):
+    """The cheap path of SessionInterface.save_session: the same Vary and Set-Cookie headers as
+    Flask's own, for sessions read, changed, emptied and never touched."""
+    from flask.sessions import SecureCookieSessionInterface
+
+    app = make_app()
+    app.add_url_rule("/_test/vary", "own_vary", lambda: ("x", 200, {"Vary": "Origin"}))
+
+    def flash_and_read() -> str:
+        from flask import flash
+
+        flash("saved")
+        return "x"
+
+    app.add_url_rule("/_test/flash", "flash", flash_and_read)
+    requests = [
+        ("GET", "/"),
+        ("GET", "/?lang=en"),  # the session changes: Set-Cookie
+        ("GET", "/"),
+        ("GET", "/no-such-page"),
+        ("GET", "/static/css/app.css"),
+        ("GET", "/healthz"),
+        ("GET", "/api/v1/assessments/none"),
+        ("GET", "/_test/vary"),
+        ("GET", "/_test/flash"),
+        ("GET", "/"),  # the flash is read and removed: the session changes again
+    ]
+
+    def headers_of(save) -> list[list[tuple[str, str]]]:
+        monkeypatch.setattr(app.session_interface, "save_session", save)
+        security.limiter.reset()  # the API's X-RateLimit-Remaining starts from the top
+        client = app.test_client()
+        seen = []
+        for method, path in requests:
+            response = client.open(path, method=method, headers={"X-Request-ID": "same-id-1234"})
+            response.close()
+            seen.append(
+                [
+                    (name, value.split("=", 1)[0] if name == "Set-Cookie" else value)
+                    for name, value in response.headers
+                ]
+            )
+        return seen
+
+    ours = headers_of(security.SessionInterface.save_session.__get__(app.session_interface))
+    flasks = headers_of(SecureCookieSessionInterface.save_session.__get__(app.session_interface))
+    for index, (mine, theirs) in enumerate(zip(ours, flasks, strict=True)):
+        assert mine == theirs, (requests[index], set(mine) ^ set(theirs))
+    assert any(("Vary", "Accept-Language, Cookie") in response for response in ours)
+    assert any(name == "Set-Cookie" for response in ours for name, _value in response)
