@@ -339,16 +339,6 @@ def compile_condition(node: Node, tables: dict[str, Ranges] | None = None) -> An
 
 
 def _compile_all(items: tuple[Any, ...]) -> Any:
-    # ``True if ... else False`` rather than ``bool(...)``: the same result, one call fewer
-    if not items:
-        return lambda facts: True
-    if len(items) == 1:
-        (a,) = items
-        return lambda facts: True if a(facts) else False  # noqa: SIM210
-    if len(items) == 2:
-        a, b = items
-        return lambda facts: True if a(facts) and b(facts) else False  # noqa: SIM210
-
     def all_(facts: dict[str, Any]) -> bool:
         for item in items:
             if not item(facts):
@@ -359,15 +349,6 @@ def _compile_all(items: tuple[Any, ...]) -> Any:
 
 
 def _compile_any(items: tuple[Any, ...]) -> Any:
-    if not items:
-        return lambda facts: False
-    if len(items) == 1:
-        (a,) = items
-        return lambda facts: True if a(facts) else False  # noqa: SIM210
-    if len(items) == 2:
-        a, b = items
-        return lambda facts: True if a(facts) or b(facts) else False  # noqa: SIM210
-
     def any_(facts: dict[str, Any]) -> bool:
         for item in items:
             if item(facts):
