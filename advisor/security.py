@@ -12,11 +12,12 @@
   ``@limiter.limit("10/minute")``. Storage from ``RATELIMIT_STORAGE_URI``.
 
 All of this runs on every request, so it is kept cheap (issue #7): the header set is
-precomputed, the session serializer is built once per key set and a session cookie that passed
-its check opens again without the HMAC, a session's signed CSRF token
-is reused for a few minutes (``csrf_token``), the request log record skips
-the caller lookup, and Flask-Limiter's before-request pass runs only when a limit
-needs it. ``tests/test_request_overhead.py`` checks each against what the general code gave.
+precomputed; the session serializer is built once per key set, a session cookie that passed its
+check opens again without the HMAC, and an unchanged session is saved by adding its Vary header
+only; a session's signed CSRF token is reused for a few minutes (``csrf_token``); the request
+log record skips the caller lookup; and Flask-Limiter's before-request pass runs only when a
+limit needs it. ``tests/test_request_overhead.py`` checks each against what the general code
+gave.
 """
 
 from __future__ import annotations
