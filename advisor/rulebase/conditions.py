@@ -305,8 +305,6 @@ def failed_leaves(
 
 # --- Compiled evaluation (the wizard's show_if conditions, evaluated on every step) ---
 
-_ABSENT: Any = object()
-
 
 def compile_condition(node: Node, tables: dict[str, Ranges] | None = None) -> Any:
     """A closure ``facts -> bool`` that returns what ``evaluate(node, facts, tables)`` returns,

@@ -109,26 +109,13 @@ def draft_connection() -> Iterator[sa.Connection]:
     ``get_draft`` and ``save_draft`` as ``connection`` (one pool checkout instead of two).
     ``save_draft`` commits on it; whatever is left uncommitted is rolled back when the
     connection goes back to the pool."""
-    with current_app.extensions["advisor_store"].engine.connect() as connection:
+    with _engine().connect() as connection:
         yield connection
 
 
 @contextmanager
-def _connection(
-    session: Session | None, *, write: bool, connection: sa.Connection | None = None
-) -> Iterator[sa.Connection]:
-    """``connection`` (committed after a write, rolled back when the write fails), else
-    ``session``'s connection (committed after a write), else one from the app's engine."""
-    if connection is not None:
-        try:
-            yield connection
-        except BaseException:
-            if write:
-                connection.rollback()
-            raise
-        if write:
-            connection.commit()
-        return
+def _connection(session: Session | None, *, write: bool) -> Iterator[sa.Connection]:
+    """``session``'s connection (committed after a write), else one from the app's engine."""
     if session is not None:
         yield session.connection()
         if write:
