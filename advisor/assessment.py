@@ -8,10 +8,6 @@ language. Renderers (pages, PDF, JSON) only read this; they never decide anythin
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import inspect
-import json
-import marshal
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -37,8 +33,7 @@ class LocalText(BaseModel):
 class Citation(BaseModel):
     """A legal basis in the fixed string form (e.g. ``FOA § 16-9``) with its source link."""
 
-    # Frozen: the assessor shares one per citation between assessments. (A comment, not the
-    # docstring: the docstring is part of the JSON schema, and so of STORED_FORMAT.)
+    # Frozen: the assessor shares one per citation between assessments.
     model_config = ConfigDict(frozen=True)
 
     text: str
@@ -270,126 +265,3 @@ class Assessment(BaseModel):
             ],
             "generated_at": self.generated_at.isoformat(),
         }
-
-
-#: Bump when ``public`` or the stored form changes in a way the schema fingerprint below does not
-#: show (a validator that normalises differently, a computed value).
-STORED_FORMAT_VERSION = 1
-
-FORMAT_KEY = "stored_format"
-
-
-def _stored_format() -> str:
-    schema = json.dumps(Assessment.model_json_schema(mode="serialization"), sort_keys=True)
-    digest = hashlib.sha256(schema.encode()).hexdigest()[:16]
-    return f"{STORED_FORMAT_VERSION}-{digest}"
-
-
-#: Written into every stored result (``store.AssessmentRecord.set_assessment``): a result with
-#: this mark was dumped from an ``Assessment`` of exactly this schema, so ``public_from_stored``
-#: may render it without validating it back into the models.
-STORED_FORMAT = _stored_format()
-
-
-def public_from_stored(data: dict[str, Any], lang: str = "nb") -> dict[str, Any] | None:
-    """``Assessment.model_validate(data).public(lang)`` without the models, for a result stored
-    as ``model_dump(mode="json")`` by this code (``data[FORMAT_KEY] == STORED_FORMAT``); ``None``
-    for any other (older) stored form, which must go through the models. The same JSON, key for
-    key: tests/test_api.py compares both over the rule-base test cases and sampled cases."""
-    if data.get(FORMAT_KEY) != STORED_FORMAT:
-        return None
-    en = lang == "en"
-
-    def text(value: dict[str, str] | None) -> str | None:
-        if value is None:
-            return None
-        return value["en"] if en else value["nb"]
-
-    def cites(items: list[dict[str, Any]]) -> list[str]:
-        return [item["text"] for item in items]
-
-    def links(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [{"citation": item["text"], "url": item["url"]} for item in items]
-
-    def finding(item: dict[str, Any], **extra: Any) -> dict[str, Any]:
-        """A route (``extra``: its ``available``, second key as in the model) or an obligation."""
-        return {
-            "code": item["code"],
-            **extra,
-            "title": text(item["title"]),
-            "legal_basis": cites(item["legal_basis"]),
-            "links": links(item["legal_basis"]),
-            "why": text(item["why"]),
-            "steps": [text(step) for step in item["steps"]],
-            "texts": {key: text(value) for key, value in item["texts"].items()},
-            "rules": item["rules"],
-            "draft": item["draft"],
-        }
-
-    regime = data["regime"]
-    return {
-        "id": data["id"],
-        "lang": lang,
-        "ruleset": data["ruleset"],
-        "case": data["case"],
-        "regime": {
-            "code": regime["code"],
-            "title": text(regime["title"]),
-            "legal_basis": cites(regime["legal_basis"]),
-            "links": links(regime["legal_basis"]),
-            "why": text(regime["why"]),
-        },
-        "derived": data["derived"],
-        "routes": [finding(route, available=route["available"]) for route in data["routes"]],
-        "obligations": [finding(item) for item in data["obligations"]],
-        "warnings": [
-            {
-                "code": item["code"],
-                "title": text(item["title"]),
-                "message": text(item["message"]),
-                "legal_basis": cites(item["legal_basis"]),
-                "rules": item["rules"],
-            }
-            for item in data["warnings"]
-        ],
-        "trail": data["trail"],
-        "documents": data["documents"],
-        "open_questions": [
-            {
-                "field": question["field"],
-                "label": text(question["label"]),
-                "branches": [
-                    {
-                        "answer": branch["answer"],
-                        "answer_label": text(branch["answer_label"]),
-                        "regime": branch["regime"],
-                        "regime_title": text(branch["regime_title"]),
-                        "opens": branch["opens"],
-                        "closes": branch["closes"],
-                        "adds_obligations": branch["adds_obligations"],
-                        "removes_obligations": branch["removes_obligations"],
-                    }
-                    for branch in question["branches"]
-                ],
-            }
-            for question in data["open_questions"]
-        ],
-        "generated_at": dt.datetime.fromisoformat(data["generated_at"]).isoformat(),
-    }
-
-
-def _public_format() -> str:
-    # The source of public_from_stored, so that any change to it (and to Assessment.public,
-    # which tests/test_api.py holds equal to it) gives a new mark; compiled code where there is
-    # no source. A stricter mark than needed only costs speed (rows fall back), never output.
-    try:
-        code = inspect.getsource(public_from_stored).encode()
-    except (OSError, TypeError):
-        code = marshal.dumps(public_from_stored.__code__)
-    return f"{STORED_FORMAT}-{hashlib.sha256(code).hexdigest()[:12]}"
-
-
-#: Stored with the public JSON a record keeps per language (``store.AssessmentRecord``): that
-#: JSON is ``public_from_stored`` of the record's result as rendered by this code, and may be
-#: answered as it is only while this mark is current (same stored schema, same rendering).
-PUBLIC_FORMAT = _public_format()

@@ -29,20 +29,12 @@ from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
     Session,
-    make_transient_to_detached,
     mapped_column,
     sessionmaker,
-    validates,
 )
 from sqlalchemy.orm.exc import StaleDataError
 
-from advisor.assessment import (
-    FORMAT_KEY,
-    PUBLIC_FORMAT,
-    STORED_FORMAT,
-    Assessment,
-    public_from_stored,
-)
+from advisor.assessment import Assessment
 from advisor.settings import REPO_ROOT, StartupError
 
 MIGRATIONS_DIR = REPO_ROOT / "migrations"
@@ -96,18 +88,6 @@ class AssessmentRecord(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version_counter: Mapped[int] = mapped_column(sa.Integer, nullable=False)
-    # The result's public JSON (``public_from_stored``, UTF-8) in the record's language,
-    # rendered when the result is saved, and the ``PUBLIC_FORMAT`` it was rendered under: the
-    # API answers a read in that language with these bytes (plus the bookkeeping) instead of
-    # decoding, rendering and encoding the result each time. Derived data: NULL (the other
-    # language, rows saved before migration 0005, a result set by other means) means "render
-    # from result_json". Only the record's language: both would double the bytes every save
-    # writes (about 44 kB each; +0.7 ms of CPU per create on SQLite against +0.26 ms for one).
-    # Deferred: only the API's answers use them; the ORM reads of a record (wizard, PATCH)
-    # need not fetch them.
-    public_nb: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
-    public_en: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
-    public_format: Mapped[str | None] = mapped_column(sa.String(64), deferred=True)
 
     __table_args__ = (sa.Index("ix_assessments_created_at", "created_at"),)
     __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version_counter}
@@ -117,36 +97,13 @@ class AssessmentRecord(Base):
         return Assessment.model_validate({**self.result_json, "id": self.id})
 
     def set_assessment(self, assessment: Assessment) -> None:
-        """Store ``assessment`` (its answers, result, rule-base version and law date). The result
-        carries ``STORED_FORMAT``, so the API can render it without the models; its public JSON
-        in the record's language is rendered now, once, for the API's answers."""
+        """Store ``assessment`` (its answers, result, rule-base version and law date)."""
         result = assessment.model_dump(mode="json")
         result["id"] = self.id
-        result[FORMAT_KEY] = STORED_FORMAT
         self.case_json = dict(result["case"])
         self.result_json = result
         self.ruleset_version = assessment.ruleset.version
         self.law_as_of = assessment.ruleset.law_as_of
-        # After result_json: setting it clears these (see _result_changed).
-        if self.lang == "en":
-            self.public_en = public_json(result, "en")
-        else:  # nb, also when not yet set (the column's default)
-            self.public_nb = public_json(result, "nb")
-        self.public_format = PUBLIC_FORMAT
-
-    @validates("result_json")
-    def _result_changed(self, _key: str, value: dict[str, Any]) -> dict[str, Any]:
-        # The public JSON is derived from the result: a result set any other way than through
-        # set_assessment (a repair, a test) must not be shown through an outdated rendering.
-        self.public_nb = self.public_en = self.public_format = None
-        return value
-
-    def public_json(self, lang: str) -> bytes | None:
-        """The public JSON in ``lang`` kept with the record, or ``None`` when there is none
-        rendered by this code (render ``result_json`` instead)."""
-        if self.public_format != PUBLIC_FORMAT:
-            return None
-        return self.public_en if lang == "en" else self.public_nb
 
 
 class StaleAssessment(Exception):
@@ -167,14 +124,6 @@ class StoreState:
 
 
 _engines: weakref.WeakSet[Engine] = weakref.WeakSet()
-
-
-def public_json(result: dict[str, Any], lang: str) -> bytes:
-    """The public JSON (v1 contract, without the record's bookkeeping) of a result stored by
-    this code, as the API encodes it."""
-    public = public_from_stored(result, lang)
-    assert public is not None, "only for results dumped by set_assessment"
-    return pydantic_core.to_json(public, inf_nan_mode="constants")
 
 
 def to_json(value: Any) -> str:
@@ -347,26 +296,15 @@ def save_assessment(
     lang: str = "nb",
     session: Session | None = None,
 ) -> AssessmentRecord:
-    """Save a new assessment and return its record (``record.id`` is the new id), persistent in
-    ``session`` like one read from it."""
+    """Save a new assessment and return its record (``record.id`` is the new id)."""
     session = session or get_session()
     now = utcnow()
-    record = AssessmentRecord(
-        id=new_id(), lang=lang, created_at=now, updated_at=now, version_counter=1
-    )
+    record = AssessmentRecord(id=new_id(), lang=lang, created_at=now, updated_at=now)
     record.title = (title if title is not None else assessment.case.title or "")[:200]
     record.set_assessment(assessment)
-    # One Core INSERT of the values set above instead of the ORM's unit of work (about 0.15 ms
-    # less per save); then the record joins the session as the persistent copy of that row.
-    session.execute(_INSERT, {column: getattr(record, column) for column in _COLUMNS})
-    session.commit()
-    make_transient_to_detached(record)
     session.add(record)
+    session.commit()
     return record
-
-
-_INSERT = sa.insert(AssessmentRecord.__table__)
-_COLUMNS = tuple(column.key for column in AssessmentRecord.__table__.columns)
 
 
 def get_assessment(
@@ -379,81 +317,14 @@ def get_assessment(
     return session.get(AssessmentRecord, assessment_id, populate_existing=True)
 
 
-@dataclass(frozen=True, slots=True)
-class StoredResult:
-    """What showing a saved assessment in one language needs (the API's ``GET``): its public
-    JSON in that language when the record keeps a current one, else its result; and the
-    bookkeeping. Never its answers. The bookkeeping attributes and ``public_json`` are named as
-    on ``AssessmentRecord``, so code that shows a record shows this too."""
-
-    id: str
-    title: str
-    version_counter: int
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    public_lang: str  # the language ``public`` was read in (not the record's ``lang``)
-    public: bytes | None
-    result_json: dict[str, Any] | None
-
-    def public_json(self, lang: str) -> bytes | None:
-        return self.public if lang == self.public_lang else None
-
-
-# Built once: constructing a statement costs more than running it from the compiled cache.
-_BOOKKEEPING = (
-    AssessmentRecord.title,
-    AssessmentRecord.version_counter,
-    AssessmentRecord.created_at,
-    AssessmentRecord.updated_at,
-)
-_BY_ID = AssessmentRecord.id == sa.bindparam("assessment_id")
-_SELECT_PUBLIC = {
-    lang: sa.select(*_BOOKKEEPING, AssessmentRecord.public_format, column).where(_BY_ID)
-    for lang, column in (("nb", AssessmentRecord.public_nb), ("en", AssessmentRecord.public_en))
-}
-_SELECT_RESULT = sa.select(*_BOOKKEEPING, AssessmentRecord.result_json).where(_BY_ID)
-
-
-def get_result(assessment_id: str, lang: str) -> StoredResult | None:
-    """The saved assessment as shown in ``lang`` (``nb`` or ``en``), or ``None`` when there is
-    none with that id. A Core ``SELECT`` of those columns on a pooled connection (the ORM's
-    ``session.get`` costs about 10x as much and decodes the answers too); the result is read
-    and decoded only when the record keeps no public JSON rendered by this code. Read-only; to
-    change a record use ``get_assessment``."""
-    if not assessment_id or len(assessment_id) > 64:
-        return None
-    parameters = {"assessment_id": assessment_id}
-    with _state().engine.connect() as connection:
-        row = connection.execute(_SELECT_PUBLIC[lang], parameters).one_or_none()
-        if row is None:
-            return None
-        *bookkeeping, public_format, public = row
-        if public is not None and public_format == PUBLIC_FORMAT:
-            return StoredResult(assessment_id, *bookkeeping, lang, public, None)
-        # The bookkeeping again, with the result: SQLite runs the two SELECTs in separate
-        # read transactions, and the revision must be the result's.
-        row = connection.execute(_SELECT_RESULT, parameters).one_or_none()
-    if row is None:
-        return None
-    *bookkeeping, result = row
-    return StoredResult(assessment_id, *bookkeeping, lang, None, result)
-
-
 def get_revision(assessment_id: str, *, session: Session | None = None) -> int | None:
     """The saved assessment's revision (``version_counter``, the API's ETag) without reading its
-    answers or result; ``None`` when there is none with that id. Without ``session``, on a
-    pooled connection of its own, like ``get_result``: a conditional GET needs no ORM session
-    (creating and closing one cost more than the query)."""
+    answers or result; ``None`` when there is none with that id."""
     if not assessment_id or len(assessment_id) > 64:
         return None
-    parameters = {"assessment_id": assessment_id}
-    if session is not None:
-        return session.execute(_SELECT_REVISION, parameters).scalar_one_or_none()
-    with _state().engine.connect() as connection:
-        return connection.execute(_SELECT_REVISION, parameters).scalar_one_or_none()
-
-
-_SELECT_REVISION = sa.select(AssessmentRecord.version_counter).where(_BY_ID)
+    session = session or get_session()
+    query = sa.select(AssessmentRecord.version_counter).where(AssessmentRecord.id == assessment_id)
+    return session.execute(query).scalar_one_or_none()
 
 
 def delete_assessment(assessment_id: str, *, session: Session | None = None) -> bool:

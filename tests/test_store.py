@@ -205,31 +205,3 @@ def test_an_unknown_synchronous_value_stops_start_up(make_app):
         make_app(SQLITE_SYNCHRONOUS="OFF")
     with pytest.raises(ValueError, match="FULL or NORMAL"):
         make_engine("sqlite://", sqlite_synchronous="OFF; DROP TABLE drafts")
-
-
-def test_save_is_one_insert_and_returns_the_saved_row_persistent(sessions):
-    """``save_assessment`` writes with one INSERT (no ORM unit of work, no read back) and
-    returns a record equal to the stored row, attached to the session like a loaded one."""
-    engine = sessions.kw["bind"]
-    statements: list[str] = []
-
-    def log(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement.split()[0].upper())
-
-    sa.event.listen(engine, "before_cursor_execute", log)
-    try:
-        with sessions() as session:
-            record = save_assessment(make_assessment(), lang="en", session=session)
-            assert statements == ["INSERT"]
-            assert record in session and not session.dirty and not session.new
-            with sessions() as other:
-                stored = get_assessment(record.id, session=other)
-                for name in ("title", "lang", "created_at", "updated_at", "version_counter"):
-                    assert getattr(record, name) == getattr(stored, name), name
-                assert record.result_json == stored.result_json
-                assert record.public_json("en") == stored.public_json("en") is not None
-                assert stored.public_json("nb") is None
-            update_assessment(record, title="Nytt navn", session=session)
-            assert record.version_counter == 2
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", log)
