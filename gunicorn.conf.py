@@ -56,7 +56,7 @@ def when_ready(server):  # gunicorn's hook signature; the master, after preloadi
 
 
 def post_fork(server, worker):  # gunicorn's hook signature
-    from advisor.store import after_fork
+    from advisor.db import after_fork
 
     after_fork()
 

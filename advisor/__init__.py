@@ -18,7 +18,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     secret key is missing in production, the rule base is invalid, or the database is not
     migrated, instead of serving wrong advice.
     """
-    from advisor import errors, i18n, security, store
+    from advisor import db, errors, i18n, security
     from advisor.settings import REPO_ROOT, Settings, load_settings
     from advisor.state import AdvisorState
     from advisor.web import register_blueprints, templating
@@ -55,7 +55,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     templating.init_app(app)
     security.init_app(app)
     errors.init_app(app)
-    store.init_app(app)
+    db.init_app(app)
     rulebase, assessor = _load_rules(app)
     app.extensions["advisor"] = AdvisorState(
         rulebase=rulebase, assessor=assessor, settings=settings
@@ -68,7 +68,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             "env": settings.advisor_env,
             "rules_dir": app.config["RULES_DIR"],
             "ruleset_version": getattr(rulebase, "version", None),
-            "database": store.safe_url(app.config["DATABASE_URL"]),
+            "database": db.safe_url(app.config["DATABASE_URL"]),
         },
     )
     return app

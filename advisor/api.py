@@ -32,12 +32,13 @@ from spectree import Response as SpecResponse
 from spectree import SpecTree
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from advisor import assessments, store
+from advisor import records
 from advisor.assessment import TrailEntry
 from advisor.case import Case
 from advisor.errors import PROBLEM_JSON, problem
 from advisor.i18n import normalize
 from advisor.security import limiter
+from advisor.state import current_state
 from advisor.validation import describe
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -422,8 +423,28 @@ def _invalid(error: ValidationError, lang: str) -> ApiError:
     )
 
 
+def first_law_date() -> dt.date | None:
+    """The first day of law the app's rule base covers."""
+    periods = current_state().assessor.periods
+    return periods[0].start if periods else None
+
+
+def law_date_message(date: dt.date, lang: str) -> str:
+    """Why ``date`` cannot be assessed, in ``lang``."""
+    first = first_law_date()
+    if lang == "en":
+        return (
+            f"The rule base covers the law from {first.day} {first:%B %Y}; {date.isoformat()} is "
+            "earlier. Choose a later law date."
+        )
+    return (
+        f"Regelverket dekker regler fra {first:%d.%m.%Y}; {date:%d.%m.%Y} er tidligere. "
+        "Velg en senere lovdato."
+    )
+
+
 def _law_date(case_date: dt.date, lang: str) -> ApiError:
-    reason = assessments.law_date_message(case_date, lang)
+    reason = law_date_message(case_date, lang)
     return ApiError(422, reason, [{"name": "law_as_of", "reason": reason, "code": "law_date"}])
 
 
@@ -438,19 +459,19 @@ def _not_found(lang: str) -> ApiError:
     )
 
 
-def _record(assessment_id: str, lang: str) -> store.AssessmentRecord:
-    record = store.get_assessment(assessment_id)
+def _record(assessment_id: str, lang: str) -> records.AssessmentRecord:
+    record = records.get_assessment(assessment_id)
     if record is None:
         raise _not_found(lang)
     return record
 
 
-def body(record: store.AssessmentRecord, lang: str) -> dict[str, Any]:
+def body(record: records.AssessmentRecord, lang: str) -> dict[str, Any]:
     """The stored result in ``lang`` (never recomputed), with the record's bookkeeping."""
     return with_bookkeeping(record.assessment().public(lang), record)
 
 
-def with_bookkeeping(data: dict[str, Any], record: store.AssessmentRecord) -> dict[str, Any]:
+def with_bookkeeping(data: dict[str, Any], record: records.AssessmentRecord) -> dict[str, Any]:
     """``data`` (an Assessment's public JSON) with the record's title, revision and times."""
     data.update(
         title=record.title,
@@ -510,8 +531,8 @@ def create_assessment() -> Response:
     except ValidationError as error:
         raise _invalid(error, lang) from None
     try:
-        record = assessments.create(case, lang=lang)
-    except assessments.LawDateOutOfRange:
+        record = records.create(case, lang=lang)
+    except records.LawDateOutOfRange:
         raise _law_date(case.law_as_of, lang) from None
     location = url_for("api.get_assessment", assessment_id=record.id)
     headers = {"Location": location, "ETag": _etag(record.version_counter)}
@@ -535,7 +556,7 @@ def get_assessment(assessment_id: str) -> Response:
     """
     lang = api_lang()
     if request.if_none_match:
-        revision = store.get_revision(assessment_id)
+        revision = records.get_revision(assessment_id)
         if revision is not None and request.if_none_match.contains_weak(str(revision)):
             response = Response(status=304)
             response.headers["ETag"] = _etag(revision)
@@ -570,33 +591,6 @@ def update_assessment(assessment_id: str) -> Response:
         CaseChanges.model_validate(data)
     except ValidationError as error:
         raise _invalid(error, lang) from None
-    expected = request.headers.get("If-Match")
-    if expected is not None and expected.strip() == "*":
-        expected = None  # "any current version": the assessment exists (checked below)
-    if expected is None and store.get_revision(assessment_id) is None:
-        raise _not_found(lang)  # update_answers reads the record itself
-    try:
-        if expected is not None:
-            record = _update_if_match(_record(assessment_id, lang), data, expected, lang)
-        else:
-            record = assessments.update_answers(assessment_id, data)
-    except ValidationError as error:
-        raise _invalid(error, lang) from None
-    except assessments.LawDateOutOfRange:
-        merged = Case.model_validate({**_record(assessment_id, lang).case_json, **data})
-        raise _law_date(merged.law_as_of, lang) from None
-    except store.AssessmentNotFound:
-        raise ApiError(
-            404, _t(lang, "Vurderingen er slettet.", "The assessment was deleted.")
-        ) from None
-    return _answer(
-        _encode(body(record, lang)), lang, headers={"ETag": _etag(record.version_counter)}
-    )
-
-
-def _update_if_match(
-    record: store.AssessmentRecord, data: dict[str, Any], expected: str, lang: str
-) -> store.AssessmentRecord:
     stale = ApiError(
         412,
         _t(
@@ -605,19 +599,36 @@ def _update_if_match(
             "Someone else changed the assessment since you read it. Fetch it again.",
         ),
     )
-    tag = expected.strip().removeprefix("W/").strip('"')
-    if tag != str(record.version_counter):
+    expected = _if_match(request.headers.get("If-Match"))
+    if records.get_revision(assessment_id) is None:
+        raise _not_found(lang)
+    if expected == "stale":
         raise stale
-    case = Case.model_validate({**record.case_json, **data})
     try:
-        return store.update_assessment(
-            record,
-            assessment=assessments.assess(case),
-            title=(case.title or "") if "title" in data else None,
-            expected_version=int(tag),
-        )
-    except store.StaleAssessment:
+        record = records.update_answers(assessment_id, data, expected_version=expected)
+    except ValidationError as error:
+        raise _invalid(error, lang) from None
+    except records.LawDateOutOfRange:
+        merged = Case.model_validate({**_record(assessment_id, lang).case_json, **data})
+        raise _law_date(merged.law_as_of, lang) from None
+    except records.StaleAssessment:
         raise stale from None
+    except records.AssessmentNotFound:
+        raise ApiError(
+            404, _t(lang, "Vurderingen er slettet.", "The assessment was deleted.")
+        ) from None
+    return _answer(
+        _encode(body(record, lang)), lang, headers={"ETag": _etag(record.version_counter)}
+    )
+
+
+def _if_match(header: str | None) -> int | Literal["stale"] | None:
+    """The revision an ``If-Match`` header asks for: ``None`` for none or ``*`` (any current
+    revision), ``"stale"`` for a tag that is no revision of ours."""
+    if header is None or header.strip() == "*":
+        return None
+    tag = header.strip().removeprefix("W/").strip('"')
+    return int(tag) if tag.isascii() and tag.isdigit() else "stale"
 
 
 @bp.delete("/assessments/<assessment_id>")
@@ -632,7 +643,7 @@ def _update_if_match(
 def delete_assessment(assessment_id: str) -> Response:
     """Delete a saved assessment"""
     lang = api_lang()
-    if not store.delete_assessment(assessment_id):
+    if not records.delete_assessment(assessment_id):
         _record(assessment_id, lang)  # 404
     return Response(status=204)
 
@@ -656,10 +667,10 @@ def reassess_assessment(assessment_id: str) -> Response:
     save = _bool_arg("save", lang)
     record = _record(assessment_id, lang)
     try:
-        assessment, diff, record = assessments.reassess(record, save=save)
-    except assessments.LawDateOutOfRange:
+        assessment, diff, record = records.reassess(record, save=save)
+    except records.LawDateOutOfRange:
         raise _law_date(record.law_as_of, lang) from None
-    except store.AssessmentNotFound:
+    except records.AssessmentNotFound:
         raise ApiError(
             404, _t(lang, "Vurderingen er slettet.", "The assessment was deleted.")
         ) from None
@@ -741,7 +752,7 @@ def years_from(year: int) -> str:
 def _constraints(schemas: dict[str, Any]) -> None:
     """Rules the models check in validators, stated in the document too: the CPV code's form,
     and law dates the rule base covers (earlier ones get 422)."""
-    first = assessments.first_law_date_of(current_app)
+    first = first_law_date()
     for name in ("Case", "CaseChanges"):
         properties = schemas.get(name, {}).get("properties", {})
         cpv = properties.get("cpv")

@@ -201,12 +201,12 @@ def db() -> None:
 )
 def db_upgrade(database_url: str | None) -> None:
     """Run the schema migrations up to the newest (what `make install` does)."""
-    from advisor import store
+    from advisor.db import safe_url, upgrade_database
     from advisor.settings import load_settings
 
     url = database_url or load_settings().resolved_database_url()
-    store.upgrade_database(url)
-    click.echo(f"database {store.safe_url(url)} is at the newest schema")
+    upgrade_database(url)
+    click.echo(f"database {safe_url(url)} is at the newest schema")
 
 
 @db.command("purge-drafts")
@@ -228,13 +228,13 @@ def db_purge_drafts(older_than_days: int, database_url: str | None) -> None:
     """
     import datetime as dt
 
-    from advisor import store
+    from advisor.db import standalone_session
     from advisor.settings import StartupError, load_settings
     from advisor.wizard.drafts import purge_drafts
 
     url = database_url or load_settings().resolved_database_url()
     try:
-        with store.standalone_session(url, migrated=True) as session:
+        with standalone_session(url, migrated=True) as session:
             count = purge_drafts(dt.timedelta(days=older_than_days), session=session)
     except StartupError as error:  # not migrated, or unreachable: say so, no traceback
         raise click.ClickException(str(error)) from None

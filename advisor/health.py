@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app
 from sqlalchemy.exc import SQLAlchemyError
 
-from advisor import store
+from advisor import db
 
 bp = Blueprint("health", __name__)
 log = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ def readyz() -> tuple[dict[str, Any], int, dict[str, str]]:
         }
     }
     try:
-        store.ping()
+        db.ping()
         checks["database"] = {"ok": True}
     except SQLAlchemyError as error:
         log.warning("readiness: database unreachable", extra={"error": type(error).__name__})

@@ -152,7 +152,8 @@ def saved_cases(database_url: str) -> Iterator[tuple[str, str, Case]]:
     """(id, title, case) of every saved assessment, oldest first."""
     import sqlalchemy as sa
 
-    from advisor.store import AssessmentRecord, standalone_session
+    from advisor.db import standalone_session
+    from advisor.records import AssessmentRecord
 
     with standalone_session(database_url) as session:
         query = sa.select(
@@ -178,7 +179,7 @@ def _database_missing(url: str) -> str | None:
 
 
 def impact(old_rules: RuleBase, new_rules: RuleBase, database_url: str | None = None) -> Report:
-    from advisor.store import safe_url
+    from advisor.db import safe_url
 
     old, new = Assessor(old_rules), Assessor(new_rules)
     report = Report(Version.of(old_rules), Version.of(new_rules))

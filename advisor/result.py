@@ -40,7 +40,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from advisor import assessments, store
+from advisor import db, records
 from advisor.assessment import Assessment, LocalText
 from advisor.case import Answer, Case
 from advisor.i18n import current_language
@@ -145,14 +145,14 @@ RESERVED_ROUTES = frozenset({"reserved_wise", "invite_only_wise", "reserved_idee
 # ---------------------------------------------------------------------------- helpers
 
 
-def load_record(assessment_id: str) -> store.AssessmentRecord:
-    record = store.get_assessment(assessment_id)
+def load_record(assessment_id: str) -> records.AssessmentRecord:
+    record = records.get_assessment(assessment_id)
     if record is None:
         abort(404)
     return record
 
 
-def load(assessment_id: str) -> tuple[store.AssessmentRecord, Assessment]:
+def load(assessment_id: str) -> tuple[records.AssessmentRecord, Assessment]:
     record = load_record(assessment_id)
     try:
         assessment = record.assessment()
@@ -356,9 +356,9 @@ def text_kinds() -> dict[str, str]:
 
 
 def _changes(old: Assessment, new: Assessment) -> list[dict[str, Any]]:
-    """What re-assessing changed (``assessments.changes``, the same comparison the API's
+    """What re-assessing changed (``records.changes``, the same comparison the API's
     reassess gives), with titles, as small records kept in the session until shown."""
-    diff = assessments.changes(old, new)
+    diff = records.changes(old, new)
 
     def title(item: Any) -> dict[str, str]:
         return {"nb": item.title.nb, "en": item.title.en}
@@ -470,7 +470,7 @@ def delete(assessment_id: str) -> Any:
     if request.method == "GET":
         return render_template("result/delete.html", record=record, title=record.title or "")
     drafts = _delete_drafts(record.id)  # the wizard's saved answers behind it go too
-    store.delete_assessment(record.id)  # commits both
+    records.delete_assessment(record.id)  # commits both
     log.info("assessment deleted", extra={"id": record.id, "drafts": drafts})
     flash(_("The assessment has been deleted."), "success")
     return redirect(new_url(), code=303)
@@ -482,9 +482,7 @@ def _delete_drafts(assessment_id: str) -> int:
         from advisor.wizard.drafts import Draft
     except ImportError:  # pragma: no cover - the wizard is part of the app
         return 0
-    result = store.get_session().execute(
-        sa.delete(Draft).where(Draft.assessment_id == assessment_id)
-    )
+    result = db.get_session().execute(sa.delete(Draft).where(Draft.assessment_id == assessment_id))
     return int(getattr(result, "rowcount", 0) or 0)
 
 
@@ -492,22 +490,22 @@ def _delete_drafts(assessment_id: str) -> int:
 @limiter.limit("30/minute")
 def reassess(assessment_id: str) -> Any:
     record, old = load(assessment_id)
-    state = current_state()
+    here = url_for("result.show", assessment_id=record.id)
     try:
-        new = state.assessor.assess(old.case)
+        new, _diff, record = records.reassess(record, save=True)
+    except records.StaleAssessment:
+        flash(_("Someone else changed this assessment at the same time. Try again."), "error")
+        return redirect(here, code=303)
+    except records.AssessmentNotFound:
+        abort(404)
     except ValueError as error:  # e.g. no law in the rule base for the date
         log.info("re-assessment failed", extra={"id": record.id, "error": str(error)})
         flash(_("The assessment could not be made again with the current rules."), "error")
-        return redirect(url_for("result.show", assessment_id=record.id), code=303)
-    try:
-        store.update_assessment(record, assessment=new)
-    except store.StaleAssessment:
-        flash(_("Someone else changed this assessment at the same time. Try again."), "error")
-        return redirect(url_for("result.show", assessment_id=record.id), code=303)
+        return redirect(here, code=303)
     session[CHANGES_KEY] = {
         "id": record.id,
         "from": old.ruleset.version,
         "to": new.ruleset.version,
         "items": _changes(old, new),
     }
-    return redirect(url_for("result.show", assessment_id=record.id) + "#changes", code=303)
+    return redirect(here + "#changes", code=303)

@@ -1,5 +1,5 @@
 """Alembic environment: the URL comes from advisor.settings (DATABASE_URL), unless a caller
-(``advisor.store.upgrade_database``, the tests) sets ``sqlalchemy.url`` programmatically."""
+(``advisor.db.upgrade_database``, the tests) sets ``sqlalchemy.url`` programmatically."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from logging.config import fileConfig
 
 from alembic import context
 
+from advisor.db import Base, make_engine
 from advisor.settings import load_settings
-from advisor.store import Base, make_engine
 
 config = context.config
 

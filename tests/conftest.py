@@ -27,9 +27,9 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from flask_wtf.csrf import generate_csrf
 
 from advisor import create_app
+from advisor.db import upgrade_database
 from advisor.security import limiter
 from advisor.settings import REPO_ROOT
-from advisor.store import upgrade_database
 
 TEST_SECRET_KEY = "test-secret-key-not-for-production"
 
@@ -99,7 +99,7 @@ def make_app(
         state = app.extensions.get("advisor")
         if state is not None:
             state.assessor.close()
-        app.extensions["advisor_store"].engine.dispose()
+        app.extensions["advisor_db"].engine.dispose()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from advisor import store
+from advisor import db, records
 
 PROBLEM = "application/problem+json"
 CASE: dict[str, Any] = {
@@ -87,11 +87,11 @@ def test_get_shows_the_stored_result_not_a_recomputed_one(app, client):
     created = create(client)
     # Change the stored result behind the API's back: GET must show what was stored.
     with app.app_context():
-        record = store.get_assessment(created["id"])
+        record = records.get_assessment(created["id"])
         result = dict(record.result_json)
         result["regime"] = {**result["regime"], "code": "part_ii"}
         record.result_json = result
-        store.get_session().commit()
+        db.get_session().commit()
     response = client.get(f"/api/v1/assessments/{created['id']}")
     assert response.status_code == 200
     assert response.get_json()["regime"]["code"] == "part_ii"
@@ -260,14 +260,14 @@ def test_reassess_reports_what_changed(app, client):
     assert unchanged["saved"] is False
     # Pretend the stored result was made by older rules that said Part II with no routes open.
     with app.app_context():
-        record = store.get_assessment(created["id"])
+        record = records.get_assessment(created["id"])
         result = dict(record.result_json)
         result["regime"] = {**result["regime"], "code": "part_ii"}
         result["routes"] = [{**r, "available": False} for r in result["routes"]]
         result["obligations"] = result["obligations"][1:]
         result["ruleset"] = {**result["ruleset"], "version": "old-rules"}
         record.result_json = result
-        store.get_session().commit()
+        db.get_session().commit()
     response = client.post(url + "/reassess?lang=en")
     assert response.status_code == 200
     data = response.get_json()
@@ -376,12 +376,12 @@ def test_a_result_stored_before_a_field_existed_is_shown_with_its_default(app, c
     created = create(client)
     assert created["documents"]
     with app.app_context():
-        record = store.get_assessment(created["id"])
+        record = records.get_assessment(created["id"])
         result = dict(record.result_json)
         result.pop("documents", None)
         result["stored_format"] = "1-0123456789abcdef"  # a mark code at migration 0005 wrote
         record.result_json = result
-        store.get_session().commit()
+        db.get_session().commit()
     shown = client.get(f"/api/v1/assessments/{created['id']}").get_json()
     assert shown["documents"] == []
     assert shown["regime"] == created["regime"] and shown["trail"] == created["trail"]

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from advisor import store
+from advisor import db, records
 from advisor.assessment import Assessment
 from advisor.case import Case
 
@@ -41,11 +41,11 @@ def expected_bytes(app: Flask, assessment_id: str, lang: str) -> bytes:
     JSON read with ``json.loads``, validated into the models, ``public(lang)``, the record's
     bookkeeping added, encoded as the API encodes."""
     with app.app_context():
-        session = store.get_session()
+        session = db.get_session()
         raw = session.execute(
             sa.text("SELECT result_json FROM assessments WHERE id = :id"), {"id": assessment_id}
         ).scalar_one()
-        record = store.get_assessment(assessment_id)
+        record = records.get_assessment(assessment_id)
         data = Assessment.model_validate({**json.loads(raw), "id": assessment_id}).public(lang)
         data.update(
             title=record.title,
@@ -134,7 +134,7 @@ def test_json_columns_written_by_json_dumps_still_read():
     """Rows saved before the columns were written with pydantic-core hold ``json.dumps`` output,
     which may escape a lone surrogate that pydantic-core's parser refuses."""
     for text in (json.dumps({"title": "a\ud800b"}), json.dumps([1.5, float("nan"), 10**30])):
-        assert repr(store.from_json(text)) == repr(json.loads(text))
+        assert repr(db.from_json(text)) == repr(json.loads(text))
 
 
 # ---------------------------------------------------------------------------- older rows
@@ -149,7 +149,7 @@ def test_rows_saved_with_public_json_before_migration_0006_are_read_after_it(mak
     """A database at 0005, where each row kept its public JSON and its result a format mark,
     upgraded to head: the row keeps its data and the API answers it as it answered when the
     record was saved. Downgraded again, the dropped columns come back empty."""
-    from advisor.store import upgrade_database
+    from advisor.db import upgrade_database
 
     app = make_app(API_RATE_LIMIT="100000/minute")
     client = app.test_client()
@@ -162,7 +162,7 @@ def test_rows_saved_with_public_json_before_migration_0006_are_read_after_it(mak
     }
     with app.app_context():
         row = dict(
-            store.get_session()
+            db.get_session()
             .execute(
                 sa.text(f"SELECT {COLUMNS} FROM assessments WHERE id = :id"), {"id": assessment_id}
             )
@@ -198,11 +198,11 @@ def test_rows_saved_with_public_json_before_migration_0006_are_read_after_it(mak
             assert response.status_code == 200
             assert response.get_json() == answers[lang]
         assert answers["en"] == created.get_json()
-        old_app.extensions["advisor_store"].engine.dispose()
+        old_app.extensions["advisor_db"].engine.dispose()
 
         from alembic import command
 
-        from advisor.store import alembic_config
+        from advisor.db import alembic_config
 
         command.downgrade(alembic_config(url), "0005")
         with engine.connect() as connection:
@@ -217,7 +217,7 @@ def test_rows_saved_with_public_json_before_migration_0006_are_read_after_it(mak
 def test_get_on_postgresql(make_app, pg_url):
     """On PostgreSQL (JSONB reorders object keys) a saved assessment reads back as the same JSON
     the POST answered, in both languages."""
-    from advisor.store import upgrade_database
+    from advisor.db import upgrade_database
 
     upgrade_database(pg_url)
     app = make_app(DATABASE_URL=pg_url, API_RATE_LIMIT="100000/minute")

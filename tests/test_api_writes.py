@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask import Flask
 from test_api import CASE  # the API tests' cleaning contract
 
-from advisor import assessments, store
+from advisor import records
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def app(make_app) -> Flask:
 @contextmanager
 def full_reads(app: Flask) -> Iterator[list[str]]:
     """The SELECTs that read a record's result, while in the block."""
-    engine = app.extensions["advisor_store"].engine
+    engine = app.extensions["advisor_db"].engine
     reads: list[str] = []
 
     def log(_conn, _cursor, statement: str, *_args) -> None:
@@ -66,13 +66,13 @@ def test_saved_reassessment_runs_the_engine_once(app, monkeypatch):
     assessment_id = client.post("/api/v1/assessments", json=CASE).json["id"]
     url = f"/api/v1/assessments/{assessment_id}"
     runs: list[Any] = []
-    real = assessments.assess
+    real = records.assess
 
     def counted(case):
         runs.append(case)
         return real(case)
 
-    monkeypatch.setattr(assessments, "assess", counted)
+    monkeypatch.setattr(records, "assess", counted)
     with full_reads(app) as reads:
         response = client.post(f"{url}/reassess?save=true&lang=en")
     assert response.status_code == 200 and response.json["saved"] is True
@@ -89,13 +89,13 @@ def test_saved_reassessment_assesses_answers_changed_meanwhile(app):
     client = app.test_client()
     assessment_id = client.post("/api/v1/assessments", json=CASE).json["id"]
     with app.app_context():
-        record = store.get_assessment(assessment_id)
+        record = records.get_assessment(assessment_id)
         # Another request changes the value meanwhile (its own app context and session).
         patched = client.patch(
             f"/api/v1/assessments/{assessment_id}", json={"estimated_value_nok": 500_000}
         )
         assert patched.json["regime"]["code"] == "part_i"
-        after, _diff, saved = assessments.reassess(record, save=True)
+        after, _diff, saved = records.reassess(record, save=True)
         assert saved.version_counter == 3
         assert after.case.estimated_value_nok == 500_000 and after.regime.code == "part_i"
         assert saved.result_json["regime"]["code"] == "part_i"

@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from advisor.store import get_session, upgrade_database
+from advisor.db import get_session, upgrade_database
 from advisor.wizard import drafts
 from advisor.wizard.drafts import (
     DraftNotFound,
@@ -62,7 +62,7 @@ def db_app(request: pytest.FixtureRequest, make_app: Any) -> Flask:
 
 
 def engine_of(app: Flask) -> sa.Engine:
-    return app.extensions["advisor_store"].engine
+    return app.extensions["advisor_db"].engine
 
 
 def fields(draft: WizardDraft) -> dict[str, Any]:

@@ -99,4 +99,4 @@ def test_settings_from_environment(monkeypatch, instance_path: Path, database_ur
         assert Path(app.instance_path) == instance_path.resolve()
     finally:
         app.extensions["advisor"].assessor.close()
-        app.extensions["advisor_store"].engine.dispose()
+        app.extensions["advisor_db"].engine.dispose()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from advisor.store import make_engine
+from advisor.db import make_engine
 
 
 def test_healthz(client):
@@ -37,7 +37,7 @@ def test_readyz_when_ready(app, client):
 
 
 def test_readyz_when_database_unreachable(app, client, tmp_path: Path):
-    store = app.extensions["advisor_store"]
+    store = app.extensions["advisor_db"]
     store.engine.dispose()
     store.engine = make_engine(f"sqlite:///{tmp_path / 'missing-dir' / 'x.db'}")
     response = client.get("/readyz")

@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session
 from advisor.assessor import Assessor
 from advisor.case import Case
 from advisor.cli import main as cli
+from advisor.db import make_engine
 from advisor.impact import Result, compare, impact, render
+from advisor.records import save_assessment
 from advisor.rulebase import load_rulebase
 from advisor.rulebase.testing import case_of
 from advisor.samples import CaseSampler
-from advisor.store import make_engine, save_assessment
 
 PARAMETER = "eos_threshold_special"
 NEW_VALUE = 9_500_000

@@ -11,8 +11,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from advisor.db import MIGRATIONS_DIR, Base, alembic_config, make_engine, upgrade_database
 from advisor.settings import StartupError
-from advisor.store import MIGRATIONS_DIR, Base, alembic_config, make_engine, upgrade_database
 
 HEADS = set(ScriptDirectory(str(MIGRATIONS_DIR)).get_heads())
 

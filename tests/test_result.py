@@ -15,8 +15,8 @@ from markupsafe import escape
 
 from advisor.assessment import Assessment
 from advisor.case import Case
+from advisor.records import get_assessment, save_assessment
 from advisor.state import current_state
-from advisor.store import get_assessment, save_assessment
 
 
 def save(app: Flask, assessment: Assessment) -> str:
@@ -267,6 +267,45 @@ def test_reassess_with_current_rules_shows_what_changed(
         assert stored.ruleset.version == current_state().rulebase.version
     # shown once
     assert 'id="changes"' not in page(client, f"/vurdering/{rid}")
+
+
+def test_reassess_on_the_page_saves_what_the_api_would_show(
+    app: Flask, client: FlaskClient, csrf_token: Callable[[FlaskClient], str]
+) -> None:
+    """The page and the API re-assess through the same service: the page saves the result the
+    API's preview (``reassess`` without ``save``) shows, as a new revision."""
+    rid = save(app, fx.wise_cleaning_part_iii())
+    preview = client.post(f"/api/v1/assessments/{rid}/reassess").get_json()
+    assert preview["saved"] is False and preview["changes"]["ruleset"]["changed"]
+    response = client.post(
+        f"/vurdering/{rid}/vurder-pa-nytt", data={"csrf_token": csrf_token(client)}
+    )
+    assert response.status_code == 303
+    shown = client.get(f"/api/v1/assessments/{rid}").get_json()
+    assert shown["revision"] == 2
+    for key in ("ruleset", "regime", "routes", "obligations", "warnings", "case"):
+        assert shown[key] == preview["assessment"][key], key
+
+
+def test_reassess_of_a_law_date_the_rules_no_longer_cover_keeps_the_saved_result(
+    app: Flask, client: FlaskClient, csrf_token: Callable[[FlaskClient], str]
+) -> None:
+    old = fx.wise_cleaning_part_iii()
+    early = old.model_copy(
+        update={"case": old.case.model_copy(update={"law_as_of": dt.date(1999, 1, 1)})}
+    )
+    rid = save(app, early)
+    response = client.post(
+        f"/vurdering/{rid}/vurder-pa-nytt", data={"csrf_token": csrf_token(client)}
+    )
+    assert response.status_code == 303
+    html = page(client, response.headers["Location"])
+    assert "Vurderingen kunne ikke gjøres på nytt med gjeldende regler." in html
+    with app.app_context():
+        record = get_assessment(rid)
+        assert record.version_counter == 1 and record.assessment() == early.model_copy(
+            update={"id": rid}
+        )
 
 
 def test_dont_know_that_changes_the_result_shows_both_branches(

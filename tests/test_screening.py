@@ -456,8 +456,8 @@ def test_screenings_table_matches_its_migration(tmp_path: Path):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
+    from advisor.db import make_engine, upgrade_database
     from advisor.screening.store import ScreeningRecord
-    from advisor.store import make_engine, upgrade_database
 
     url = f"sqlite:///{tmp_path / 'screenings.db'}"
     upgrade_database(url)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from advisor.store import upgrade_database
+from advisor.db import upgrade_database
 
 CASE: dict[str, Any] = {
     "law_as_of": "2026-03-01",

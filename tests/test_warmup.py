@@ -8,13 +8,13 @@ import re
 import sqlalchemy as sa
 from flask import Flask
 
-from advisor import store
+from advisor import db
 from advisor.warmup import before_fork, warm
 
 
 def _rows(app: Flask) -> dict[str, int]:
     with app.app_context():
-        session = store.get_session()
+        session = db.get_session()
         return {
             table: session.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one()
             for table in ("drafts", "assessments")

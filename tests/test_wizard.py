@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from advisor import store
+from advisor import records
 from advisor.wizard.amounts import (
     AmountError,
     format_nok,
@@ -139,7 +139,7 @@ def test_full_path_saves_the_assessment_and_redirects_to_the_result(app: Flask, 
     assert wizard.client.get(finished.location).status_code == 200
 
     with app.app_context():
-        record = store.get_assessment(match.group(1))
+        record = records.get_assessment(match.group(1))
         assert record is not None
         case = record.case_json
         assessment = record.assessment()
@@ -360,7 +360,7 @@ def test_saving_a_draft_deleted_meanwhile_fails_loudly(app: Flask, wizard: Wizar
     """No answers silently saved into nothing: the step answers 404 instead."""
     import sqlalchemy as sa
 
-    from advisor.store import get_session
+    from advisor.db import get_session
     from advisor.wizard.drafts import Draft, DraftNotFound, save_draft
 
     wizard.start()
@@ -379,7 +379,7 @@ def test_an_answer_reads_and_saves_its_draft_on_one_pooled_connection(app: Flask
     read and the save, and the save is committed (another connection sees it)."""
     import sqlalchemy as sa
 
-    engine = app.extensions["advisor_store"].engine
+    engine = app.extensions["advisor_db"].engine
     checkouts: list[object] = []
 
     def count(*_args: object) -> None:
@@ -672,7 +672,7 @@ def test_details_page_asks_only_what_the_earlier_answers_make_relevant(app: Flas
     )
     assert finished.status_code == 303
     with app.app_context():
-        case = store.get_assessment(finished.location.rsplit("/", 1)[1]).case_json
+        case = records.get_assessment(finished.location.rsplit("/", 1)[1]).case_json
     assert case["supplier_in_cleaning_register"] == "no"
     assert case["social_criterion_linked_to_contract"] == "unknown"
     assert case["wants_social_award_criteria"] is True
@@ -690,7 +690,7 @@ def test_drafts_migration_matches_the_model(tmp_path):
     from alembic.migration import MigrationContext
 
     import advisor.wizard.drafts  # noqa: F401  (registers the model)
-    from advisor.store import Base, alembic_config, make_engine, upgrade_database
+    from advisor.db import Base, alembic_config, make_engine, upgrade_database
 
     url = f"sqlite:///{tmp_path / 'drafts.db'}"
     upgrade_database(url)
@@ -711,7 +711,7 @@ def age_draft(app: Flask, draft_id: str, *, days: int) -> None:
 
     import sqlalchemy as sa
 
-    from advisor.store import get_session
+    from advisor.db import get_session
     from advisor.wizard.drafts import Draft
 
     with app.app_context():

@@ -11,8 +11,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from advisor.db import Base, JSONType, UTCDateTime, get_session, new_id, utcnow
 from advisor.screening.screen import Screening
-from advisor.store import Base, JSONType, UTCDateTime, get_session, new_id, utcnow
 
 KEEP_DAYS = 7
 

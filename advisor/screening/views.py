@@ -29,7 +29,7 @@ from flask import (
     url_for,
 )
 
-from advisor import assessments
+from advisor import records
 from advisor.case import Case
 from advisor.i18n import current_language
 from advisor.screening import export
@@ -328,7 +328,7 @@ def open_row(screening_id: str, row_number: int) -> Any:
         abort(404)
     case = Case.model_validate(row.case)
     try:
-        record = assessments.create(case, lang=current_language())
-    except assessments.LawDateOutOfRange:
+        record = records.create(case, lang=current_language())
+    except records.LawDateOutOfRange:
         abort(404)
     return redirect(f"{request.script_root}/vurdering/{record.id}", code=303)

@@ -1,7 +1,7 @@
 """Wizard drafts: the answers so far, saved on every step (table ``drafts``, migrations 0002
 and 0004).
 
-A draft is found only by its id: 128 random bits (``store.new_id``), so the resume link
+A draft is found only by its id: 128 random bits (``db.new_id``), so the resume link
 ("Fortsett senere") is the key. It lives in the database, so it survives a server restart and
 works on any app instance that shares the database.
 
@@ -44,7 +44,7 @@ from flask import current_app
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from advisor.store import Base, JSONType, UTCDateTime, get_session, new_id, utcnow
+from advisor.db import Base, JSONType, UTCDateTime, get_session, new_id, utcnow
 
 MAX_ID_LENGTH = 64
 
@@ -127,7 +127,7 @@ def _connection(session: Session | None, *, write: bool) -> Iterator[sa.Connecti
 
 
 def _engine() -> Engine:
-    return current_app.extensions["advisor_store"].engine
+    return current_app.extensions["advisor_db"].engine
 
 
 class _Plan:

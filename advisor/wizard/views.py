@@ -39,7 +39,7 @@ from markupsafe import Markup
 from pydantic import ValidationError
 from werkzeug.routing import BuildError
 
-from advisor import store
+from advisor import records
 from advisor.case import Case
 from advisor.i18n import current_language
 from advisor.i18n import gettext as _
@@ -525,7 +525,7 @@ def finish(draft_id: str) -> Any:
         log.warning("wizard finish failed", extra={"draft": draft.id, "error": str(error)})
         problem = _("The answers could not be assessed: %(error)s", error=_problem_text(error))
         return _review_page(draft, sections, [], show_errors=True, problem=problem), 422
-    record = store.save_assessment(assessment, lang=current_language())
+    record = records.save_assessment(assessment, lang=current_language())
     draft.assessment_id = record.id
     save_draft(draft, current_step=REVIEW)
     log.info("assessment saved", extra={"assessment_id": record.id, "draft": draft.id})
@@ -542,7 +542,7 @@ def _problem_text(error: Exception) -> str:
 @limiter.limit("30/minute")
 def edit(assessment_id: str) -> Response:
     """Change the answers of a saved assessment: a new draft with its answers, at the review."""
-    record = store.get_assessment(assessment_id)
+    record = records.get_assessment(assessment_id)
     if record is None:
         abort(404)
     answers = answers_from_case(tree(), record.case_json)

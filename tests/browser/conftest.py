@@ -103,7 +103,7 @@ def live_server(
         server.server_close()
         thread.join(timeout=5)
         app.extensions["advisor"].assessor.close()
-        app.extensions["advisor_store"].engine.dispose()
+        app.extensions["advisor_db"].engine.dispose()
         for name, value in saved_env.items():
             if value is not None:
                 os.environ[name] = value
@@ -184,7 +184,7 @@ def axe_check(axe: Any) -> Callable[[Any, str], None]:
 @pytest.fixture(scope="session")
 def seed(live_server: LiveServer) -> Callable[[Any], str]:
     """``seed(assessment)``: save it in the live server's database; returns its id."""
-    from advisor.store import save_assessment
+    from advisor.records import save_assessment
 
     def save(assessment: Any) -> str:
         with live_server.app.app_context():

@@ -1,4 +1,5 @@
-"""Saved assessments on SQLite and PostgreSQL; optimistic locking never loses an update."""
+"""Saved assessments (``advisor.records``) on SQLite and PostgreSQL: save, read, delete, and
+optimistic locking that never loses an update."""
 
 from __future__ import annotations
 
@@ -7,22 +8,20 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from advisor import store
+from advisor import db
 from advisor.assessment import Assessment, LocalText, Regime, RulesetInfo
 from advisor.case import Case
-from advisor.store import (
+from advisor.db import make_engine, upgrade_database
+from advisor.records import (
     AssessmentRecord,
     StaleAssessment,
     delete_assessment,
     get_assessment,
-    make_engine,
     modify_assessment,
     save_assessment,
     update_assessment,
-    upgrade_database,
 )
 
 
@@ -157,51 +156,8 @@ def test_parallel_modifications_all_land(sessions):
 def test_request_scoped_session_in_the_app(app):
     with app.app_context():
         record = save_assessment(make_assessment(), title="Via appen")
-        assert store.get_session() is store.get_session()
+        assert db.get_session() is db.get_session()
     with app.app_context():
         loaded = get_assessment(record.id)
         assert loaded is not None and loaded.title == "Via appen"
         assert delete_assessment(record.id)
-
-
-# ---------------------------------------------------------------------------- SQLite durability
-
-SYNCHRONOUS = {1: "NORMAL", 2: "FULL"}  # PRAGMA synchronous answers a number
-
-
-def synchronous_in_effect(app) -> str:
-    """The setting on the connections the app's requests actually use."""
-    with app.app_context():
-        value = store.get_session().execute(sa.text("PRAGMA synchronous")).scalar()
-        journal = store.get_session().execute(sa.text("PRAGMA journal_mode")).scalar()
-    assert journal == "wal"
-    return SYNCHRONOUS[value]
-
-
-def test_sqlite_commits_with_synchronous_normal_by_default(app):
-    assert synchronous_in_effect(app) == "NORMAL"
-
-
-@pytest.mark.parametrize("value", ["FULL", "full", "NORMAL"])
-def test_sqlite_synchronous_setting_is_applied(make_app, value):
-    assert synchronous_in_effect(make_app(SQLITE_SYNCHRONOUS=value)) == value.upper()
-
-
-def test_sqlite_synchronous_from_the_environment(make_app, monkeypatch, tmp_path):
-    monkeypatch.setenv("SQLITE_SYNCHRONOUS", "full")
-    assert synchronous_in_effect(make_app()) == "FULL"
-    engine = make_engine(f"sqlite:///{tmp_path / 'cli.db'}")  # the CLI and migrations too
-    try:
-        with engine.connect() as connection:
-            assert connection.execute(sa.text("PRAGMA synchronous")).scalar() == 2
-    finally:
-        engine.dispose()
-
-
-def test_an_unknown_synchronous_value_stops_start_up(make_app):
-    from pydantic import ValidationError
-
-    with pytest.raises(ValidationError, match="sqlite_synchronous"):
-        make_app(SQLITE_SYNCHRONOUS="OFF")
-    with pytest.raises(ValueError, match="FULL or NORMAL"):
-        make_engine("sqlite://", sqlite_synchronous="OFF; DROP TABLE drafts")
