@@ -17,11 +17,11 @@ from __future__ import annotations
 from flask import Flask, render_template
 from jinja2 import DictLoader
 
-# gunicorn.conf.py's post_fork hook imports advisor.store in every new worker. Importing it here,
+# gunicorn.conf.py's post_fork hook imports advisor.db in every new worker. Importing it here,
 # in the preloaded master as the real app does, keeps that hook instant: otherwise each worker
 # spends a second or more importing SQLAlchemy before it installs its signal handlers, and a
 # SIGTERM in that window is lost.
-import advisor.store  # noqa: F401
+import advisor.db  # noqa: F401
 
 BASE = """<!doctype html>
 <html lang="{{ lang }}">

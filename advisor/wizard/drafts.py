@@ -12,7 +12,7 @@ row's values, not an instance of the ORM class ``Draft``: change its attributes 
 ``save_draft``. (``Draft`` defines the table and serves ORM statements such as the purge; an
 instance of it costs about 40 µs of attribute instrumentation per step, read and saved, for
 nothing the wizard uses.) A draft has no version column: the last save wins (one user, one
-draft; saved assessments have optimistic locking, ``advisor.store``).
+draft; saved assessments have optimistic locking, ``advisor.records``).
 
 The step's read and the answer's save (``get_draft`` and ``save_draft`` without ``session``)
 go one step further: they run the SELECT and the UPDATE on the pooled DB-API connection
