@@ -20,6 +20,7 @@ from rulebase_copies import RULES, copy_rules, pristine_rules
 
 from advisor.cli import main as cli
 from advisor.rulebase import RuleBaseInvalid, load_rulebase
+from advisor.rulebase.yamlsrc import load_yaml
 
 # A valid rule to start from; tests replace one line of it.
 GOOD_RULE = """\
@@ -103,14 +104,16 @@ def test_the_real_rule_base_loads() -> None:
 def test_yaml_syntax_error(rules: Path) -> None:
     path = write_rule(rules, "- id: zz.probe\n  title: x\n   status: approved\n")
     messages = invalid(rules)
-    assert messages == [f"{path}:3:10: YAML syntax error: mapping values are not allowed here"]
+    assert messages == [
+        f"{path}:3:10: YAML syntax error: mapping values are not allowed in this context"
+    ]
 
 
 def test_yaml_tab_is_a_syntax_error(rules: Path) -> None:
     path = write_rule(rules, "- id: zz.probe\n\ttitle: x\n")
     (message,) = invalid(rules)
     assert message.startswith(f"{path}:2:1: YAML syntax error: ")
-    assert "'\\t'" in message
+    assert "tab character" in message
 
 
 def test_yaml_syntax_error_in_a_parameter_file(rules: Path) -> None:
@@ -119,6 +122,27 @@ def test_yaml_syntax_error_in_a_parameter_file(rules: Path) -> None:
     (message,) = invalid(rules)
     assert message.startswith(f"{path}:")
     assert "YAML syntax error" in message
+
+
+def test_yaml_1_2_booleans_only_true_and_false(tmp_path: Path) -> None:
+    """The country code ``no`` and the review key ``on`` stay text (YAML 1.1 made them booleans);
+    only true/false are booleans. Positions are 1-based and count characters, not bytes."""
+    path = tmp_path / "values.yaml"
+    path.write_text(
+        "country: no\nanswer: yes\non: 2026-11-25\noff: x\nflags: [true, False]\nø: æ\n",
+        encoding="utf-8",
+    )
+    data, located = load_yaml(path, "values.yaml")
+    assert data == {
+        "country": "no",
+        "answer": "yes",
+        "on": dt.date(2026, 11, 25),
+        "off": "x",
+        "flags": [True, False],
+        "ø": "æ",
+    }
+    assert located.at(("ø",)) == (6, 4)
+    assert located.at(("flags", 1)) == (5, 15)
 
 
 def test_duplicate_yaml_key(rules: Path) -> None:
@@ -598,7 +622,10 @@ def test_rules_check_on_a_yaml_error_exits_1(rules: Path) -> None:
     path = write_rule(rules, "- id: zz.probe\n  title: x\n   status: approved\n")
     result = _cli("rules", "check", "--rules", str(rules))
     assert result.exit_code == 1
-    assert f"{path}:3:10: YAML syntax error: mapping values are not allowed here" in result.stderr
+    assert (
+        f"{path}:3:10: YAML syntax error: mapping values are not allowed in this context"
+        in result.stderr
+    )
 
 
 def test_rules_check_on_the_real_rule_base_exits_0() -> None:

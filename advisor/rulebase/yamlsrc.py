@@ -2,6 +2,11 @@
 
 ``load_yaml(path)`` returns ``(data, positions)`` where ``positions`` maps a path of keys and
 list indexes (the same shape as pydantic's error ``loc``) to a 1-based ``(line, column)``.
+
+Parsing uses libyaml (PyYAML's C parser, part of every PyYAML wheel): its nodes carry the same
+line and column marks as the pure-Python parser's, counted in characters, and it parses the rule
+base about ten times faster. Syntax errors therefore carry libyaml's wording ("mapping values are
+not allowed in this context").
 """
 
 from __future__ import annotations
@@ -16,14 +21,17 @@ import yaml
 Position = tuple[int, int]
 
 
-class RuleLoader(yaml.SafeLoader):
+class RuleLoader(yaml.CSafeLoader):
     """YAML 1.2 booleans: only true/false. ``no``, ``yes``, ``on`` and ``off`` stay text
-    (otherwise the country code "no" and the review key ``on`` would turn into booleans)."""
+    (otherwise the country code "no" and the review key ``on`` would turn into booleans).
+
+    libyaml only scans and parses; deciding a plain scalar's type is still PyYAML's Python
+    resolver, which reads ``yaml_implicit_resolvers`` from this class."""
 
 
 RuleLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    for first, resolvers in yaml.CSafeLoader.yaml_implicit_resolvers.items()
 }
 RuleLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool",
