@@ -6,17 +6,27 @@ in ``instance/``, the rule base loaded and compiled once, one blueprint per feat
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 
+if TYPE_CHECKING:
+    from advisor.assessor import Assessor
 
-def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+
+def create_app(
+    test_config: dict[str, Any] | None = None, *, assessor: Assessor | None = None
+) -> Flask:
     """Build the app. ``test_config`` (Flask config keys) overrides the environment.
 
     Start-up stops with a ``StartupError`` (a ``SystemExit`` with a clear message) when the
     secret key is missing in production, the rule base is invalid, or the database is not
     migrated, instead of serving wrong advice.
+
+    ``assessor``: an Assessor already built from the rule base in ``RULES_DIR``, for a process
+    that builds many apps on one rule base (the test suite shares one per session). The caller
+    owns it and closes it. Without it, as in production, the app loads, validates and compiles
+    its own rule base.
     """
     from advisor import db, errors, i18n, security
     from advisor.settings import REPO_ROOT, Settings, load_settings
@@ -25,6 +35,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     config = dict(test_config or {})
     settings = load_settings(**{key.lower(): value for key, value in config.items()})
+    if assessor is not None and assessor.rulebase.root.resolve() != settings.rules_dir.resolve():
+        raise ValueError(
+            f"the assessor was built from {assessor.rulebase.root}, "
+            f"the app's RULES_DIR is {settings.rules_dir}"
+        )
     security.configure_logging(settings.log_level)
 
     app = Flask(
@@ -56,7 +71,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     db.init_app(app)
-    rulebase, assessor = _load_rules(app)
+    if assessor is None:
+        rulebase, assessor = _load_rules(app)
+    else:
+        rulebase = assessor.rulebase
     app.extensions["advisor"] = AdvisorState(
         rulebase=rulebase, assessor=assessor, settings=settings
     )

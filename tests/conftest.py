@@ -1,5 +1,9 @@
 """Shared fixtures: ``app``, ``client``, ``runner`` (flaskr style), plus helpers.
 
+- ``rulebase`` / ``assessor``: the rule base in ``rules/no`` and one Assessor built from it, once
+  per test session (per xdist worker). Every app the fixtures below build shares them, unless a
+  test passes its own ``RULES_DIR``; a test that changes the rule base works on a copy
+  (``rulebase_copies.copy_rules``) and builds its own Assessor.
 - ``app``: a fresh app with its own instance folder and a migrated temporary SQLite database,
   ``TESTING=True``, CSRF *on* (use ``csrf_token(client)`` to post forms), rate limits on with
   empty counters.
@@ -25,9 +29,12 @@ from babel.messages.pofile import read_po
 from flask import Flask, session
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_wtf.csrf import generate_csrf
+from rulebase_copies import working_rulebase
 
 from advisor import create_app
+from advisor.assessor import Assessor
 from advisor.db import upgrade_database
+from advisor.rulebase import RuleBase
 from advisor.security import limiter
 from advisor.settings import REPO_ROOT
 
@@ -47,6 +54,20 @@ def compiled_translations() -> None:
         with tmp.open("wb") as mo_file:
             write_mo(mo_file, catalog)
         tmp.replace(mo_path)  # atomic: parallel workers never read half a file
+
+
+@pytest.fixture(scope="session")
+def rulebase() -> RuleBase:
+    """The working tree's rule base (``rules/no``), as the apps load it; never change it."""
+    return working_rulebase()
+
+
+@pytest.fixture(scope="session")
+def assessor() -> Iterator[Assessor]:
+    """One Assessor for the session, shared by every app built with the default rule base."""
+    shared = Assessor(working_rulebase())  # not the fixture: a module may name its own rulebase
+    yield shared
+    shared.close()
 
 
 @pytest.fixture(scope="session")
@@ -73,9 +94,12 @@ def database_url(instance_path: Path, migrated_sqlite_template: Path) -> str:
 
 @pytest.fixture
 def make_app(
-    instance_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
+    instance_path: Path, database_url: str, assessor: Assessor, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Callable[..., Flask]]:
-    """Build apps on this test's instance folder and database; ``config`` overrides."""
+    """Build apps on this test's instance folder and database; ``config`` overrides.
+
+    The apps share the session's Assessor; with ``RULES_DIR`` in ``config`` an app loads and
+    compiles that rule base itself, as in production (start-up refusals, two engines)."""
     for name in ("ADVISOR_ENV", "SECRET_KEY", "DATABASE_URL", "RULES_DIR", "INSTANCE_PATH"):
         monkeypatch.delenv(name, raising=False)
     apps: list[Flask] = []
@@ -89,7 +113,8 @@ def make_app(
             "DATABASE_URL": database_url,
             "RATELIMIT_STORAGE_URI": "memory://",
         }
-        app = create_app({**base, **config})
+        shared = None if "RULES_DIR" in config else assessor
+        app = create_app({**base, **config}, assessor=shared)
         limiter.reset()  # counters must not leak from one test into the next
         apps.append(app)
         return app
@@ -97,7 +122,7 @@ def make_app(
     yield build
     for app in apps:
         state = app.extensions.get("advisor")
-        if state is not None:
+        if state is not None and state.assessor is not assessor:
             state.assessor.close()
         app.extensions["advisor_db"].engine.dispose()
 

@@ -1,4 +1,5 @@
-"""Copies of the rule base for tests that change it (negative tests, impact analysis).
+"""The rule base for tests: the working tree's, loaded once per process, and copies of it for
+tests that change it (negative tests, impact analysis).
 
 The rule content in ``rules/no`` is edited by hand while the suite runs. Tests about the loader
 or the impact report need a *valid* base to damage or to change; when the working tree is
@@ -16,10 +17,18 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from advisor.rulebase import RuleBaseInvalid, load_rulebase
+from advisor.rulebase import RuleBase, RuleBaseInvalid, load_rulebase
 from advisor.settings import REPO_ROOT
 
 RULES = REPO_ROOT / "rules" / "no"
+
+
+@functools.cache
+def working_rulebase() -> RuleBase:
+    """``rules/no`` as the apps load it, parsed once per process (a test run, or one xdist
+    worker): the session fixtures and modules that parametrize over its test cases share it.
+    Raises ``RuleBaseInvalid`` (again on every call) while the working tree is invalid."""
+    return load_rulebase(RULES)
 
 
 @functools.cache

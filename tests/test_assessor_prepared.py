@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pydantic
 import pytest
-from rulebase_copies import copy_rules, pristine_rules
+from rulebase_copies import copy_rules
 
 from advisor.assessment import Assessment
 from advisor.assessor import Assessor
@@ -29,13 +28,6 @@ CASE = Case(
     estimated_value_nok=3_600_000,
     target_supplier="wise",
 )
-
-
-@pytest.fixture(scope="module")
-def assessor() -> Iterator[Assessor]:
-    own = Assessor(load_rulebase(pristine_rules()))
-    yield own
-    own.close()
 
 
 def cases(assessor: Assessor, count: int) -> list[Case]:

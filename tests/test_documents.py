@@ -9,28 +9,24 @@ from pypdf import PdfReader
 
 from advisor.assessor import Assessor
 from advisor.case import Case
-from advisor.cli import DEFAULT_RULES
 from advisor.guidance import render_pdf
-from advisor.rulebase import load_rulebase
+from advisor.rulebase import RuleBase
 
 
-def test_documents_of_fired_rules_are_listed_in_the_json_and_the_pdf() -> None:
-    rulebase = load_rulebase(DEFAULT_RULES)
-    assessor = Assessor(rulebase)
-    try:
-        assessment = assessor.assess(
-            Case(
-                law_as_of=dt.date(2026, 3, 1),
-                buyer_type="municipality",
-                subject="services",
-                cpv="90910000",
-                estimated_value_nok=3_600_000,
-                target_supplier="wise",
-                wants_reservation=True,
-            )
+def test_documents_of_fired_rules_are_listed_in_the_json_and_the_pdf(
+    rulebase: RuleBase, assessor: Assessor
+) -> None:
+    assessment = assessor.assess(
+        Case(
+            law_as_of=dt.date(2026, 3, 1),
+            buyer_type="municipality",
+            subject="services",
+            cpv="90910000",
+            estimated_value_nok=3_600_000,
+            target_supplier="wise",
+            wants_reservation=True,
         )
-    finally:
-        assessor.close()
+    )
     fired = {entry.rule for entry in assessment.trail}
     expected = {
         source for loaded in rulebase.rules if loaded.id in fired for source in loaded.rule.sources

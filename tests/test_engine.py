@@ -20,7 +20,6 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rulebase_copies import pristine_rules
 
 from advisor import engine as engine_module
 from advisor.assessor import Assessor, LawDateOutOfRange
@@ -32,18 +31,6 @@ from advisor.rulebase.testing import case_of
 from advisor.samples import CaseSampler
 
 RANDOM_CASES = 2500
-
-
-@pytest.fixture(scope="module")
-def rulebase() -> RuleBase:
-    return load_rulebase(pristine_rules())
-
-
-@pytest.fixture(scope="module")
-def assessor(rulebase: RuleBase) -> Iterator[Assessor]:
-    shared = Assessor(rulebase)
-    yield shared
-    shared.close()
 
 
 @pytest.fixture

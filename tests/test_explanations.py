@@ -6,28 +6,18 @@ own value ("… krever at anslått verdi er minst … (7 800 000 kr). I din sak:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
-from rulebase_copies import pristine_rules
 
 from advisor.assessment import Assessment
 from advisor.assessor import Assessor
 from advisor.case import Case
 from advisor.explain import format_day, money
-from advisor.rulebase import load_rulebase
 from advisor.rulebase.compiler import ParamValue, parameter_value
 from advisor.samples import CaseSampler
 
 DATE = dt.date(2026, 3, 1)
 THRESHOLD = "eos_threshold_special"
-
-
-@pytest.fixture(scope="module")
-def assessor() -> Iterator[Assessor]:
-    own = Assessor(load_rulebase(pristine_rules()))
-    yield own
-    own.close()
 
 
 def plain(text: str) -> str:

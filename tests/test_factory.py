@@ -10,7 +10,7 @@ import pytest
 
 from advisor import create_app
 from advisor.case import Case
-from advisor.settings import StartupError
+from advisor.settings import REPO_ROOT, StartupError
 from advisor.state import AdvisorState
 
 CASE = Case(
@@ -37,7 +37,9 @@ def test_state_holds_rulebase_and_assessor(app):
 
 
 def test_two_apps_in_one_process_both_work(make_app):
-    first, second = make_app(), make_app()
+    # RULES_DIR given: each app loads and compiles the rule base itself, as in production.
+    rules = str(REPO_ROOT / "rules" / "no")
+    first, second = make_app(RULES_DIR=rules), make_app(RULES_DIR=rules)
     # Each app has its own rule engine; registering the same rule base twice must not clash.
     assert first.extensions["advisor"].assessor is not second.extensions["advisor"].assessor
     for app in (first, second, first):
@@ -45,6 +47,17 @@ def test_two_apps_in_one_process_both_work(make_app):
         assert assessment.regime.code == "part_iii"
         assert assessment.route("reserved_wise").available
         assert app.test_client().get("/healthz").status_code == 200
+
+
+def test_apps_can_share_an_assessor_built_from_their_rule_base(make_app, assessor, tmp_path):
+    first, second = make_app(), make_app()
+    assert first.extensions["advisor"].assessor is assessor
+    assert second.extensions["advisor"].rulebase is assessor.rulebase
+    assert first.test_client().get("/healthz").status_code == 200
+    other = tmp_path / "other-rules"
+    other.mkdir()
+    with pytest.raises(ValueError, match="RULES_DIR"):
+        create_app({"SECRET_KEY": "k" * 40, "RULES_DIR": str(other)}, assessor=assessor)
 
 
 def test_production_without_secret_key_refuses_to_start(make_app):

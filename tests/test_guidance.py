@@ -365,33 +365,23 @@ def test_static_folder_holds_only_our_assets():
     assert files == ["guidance.css"]
 
 
-def test_renders_a_real_assessment_from_the_rule_base():
+def test_renders_a_real_assessment_from_the_rule_base(assessor):
     """The design's example case through the live rule base: Del III, reserved under § 16-9."""
     import datetime as dt
 
-    from rulebase_copies import pristine_rules
-
-    from advisor.assessor import Assessor
-    from advisor.rulebase import load_rulebase
-
-    rulebase = load_rulebase(pristine_rules())
-    assessor = Assessor(rulebase)
-    try:
-        assessment = assessor.assess(
-            Case(
-                law_as_of=dt.date(2026, 3, 1),
-                title="Vaskeri 3,6 MNOK",
-                buyer_type="municipality",
-                subject="services",
-                service_type="ordinary",
-                cpv="98310000",
-                estimated_value_nok=3_600_000,
-                target_supplier="wise",
-                wants_reservation=True,
-            )
+    assessment = assessor.assess(
+        Case(
+            law_as_of=dt.date(2026, 3, 1),
+            title="Vaskeri 3,6 MNOK",
+            buyer_type="municipality",
+            subject="services",
+            service_type="ordinary",
+            cpv="98310000",
+            estimated_value_nok=3_600_000,
+            target_supplier="wise",
+            wants_reservation=True,
         )
-    finally:
-        assessor.close()
+    )
     for lang in ("nb", "en"):
         reader = PdfReader(io.BytesIO(guidance.render_pdf(assessment, lang)))
         found = flat("\n".join(page.extract_text() for page in reader.pages))

@@ -4,19 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from advisor.assessor import Assessor
 from advisor.case import Case
-from advisor.cli import DEFAULT_RULES
-from advisor.rulebase import load_rulebase
-
-
-@pytest.fixture(scope="module")
-def assessor() -> Assessor:
-    engine = Assessor(load_rulebase(DEFAULT_RULES))
-    yield engine
-    engine.close()
 
 
 def grant(**answers: str) -> Case:

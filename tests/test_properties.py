@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
@@ -26,8 +25,6 @@ from advisor.case import (
     Subject,
     TargetSupplier,
 )
-from advisor.cli import DEFAULT_RULES
-from advisor.rulebase import load_rulebase
 
 FIRST_LAW_DAY = dt.date(2017, 1, 1)
 
@@ -75,13 +72,6 @@ cases = st.builds(
     wants_innovation=st.booleans(),
     wants_user_choice=st.booleans(),
 )
-
-
-@pytest.fixture(scope="module")
-def assessor() -> Assessor:
-    engine = Assessor(load_rulebase(DEFAULT_RULES))
-    yield engine
-    engine.close()
 
 
 @settings(

@@ -47,8 +47,7 @@ def line_of(root: Path, needle: str) -> int:
     return text[: text.index(needle)].count("\n") + 1
 
 
-def test_the_real_tree_is_valid():
-    rulebase = load_rulebase(RULES)
+def test_the_real_tree_is_valid(rulebase):
     tree, errors = parse_tree(rulebase.questions, rulebase.questions_located)
     assert errors == []
     assert [page.id for page in tree.pages][:3] == [
@@ -196,13 +195,12 @@ def _reference_walk(tree, answers):  # type: ignore[no-untyped-def]
     return shown, kept
 
 
-def test_the_walk_shows_what_the_conditions_say_for_many_answer_sets():
+def test_the_walk_shows_what_the_conditions_say_for_many_answer_sets(rulebase):
     """The wizard's walk (conditions prepared once, facts worked out once per page) shows the
     same pages, questions and kept answers as the plain definition, for 600 answer sets with
     every kind of answer, unanswered questions and stale answers included."""
     import random
 
-    rulebase = load_rulebase(RULES)
     tree, _errors = parse_tree(rulebase.questions, rulebase.questions_located)
     pick = random.Random(20261125)
 

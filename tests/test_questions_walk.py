@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rulebase_copies import working_rulebase
 
-from advisor.rulebase import conditions, load_rulebase
+from advisor.rulebase import conditions
 from advisor.rulebase.conditions import All, Any_, Leaf, Not, ParamRef
 from advisor.rulebase.questions import Question, Tree, parse_tree
 from advisor.settings import REPO_ROOT
@@ -23,7 +24,7 @@ SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=list(
 def real_tree() -> Tree:
     """The tree as the wizard builds it (advisor.wizard.views.tree: parse_tree of the loaded
     rule base's questions)."""
-    rulebase = load_rulebase(RULES)
+    rulebase = working_rulebase()
     tree, errors = parse_tree(rulebase.questions, rulebase.questions_located)
     assert errors == []
     return tree

@@ -7,12 +7,11 @@ differs, e.g. ``regime: expected part_iii, got part_ii``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
+from rulebase_copies import working_rulebase
 
 from advisor.assessor import Assessor
-from advisor.rulebase import RuleBaseInvalid, load_rulebase
+from advisor.rulebase import RuleBaseInvalid
 from advisor.rulebase.loader import LoadedTest, RuleBase
 from advisor.rulebase.testing import case_of, differences
 from advisor.settings import REPO_ROOT
@@ -22,7 +21,7 @@ RULES = REPO_ROOT / "rules" / "no"
 
 def _load() -> tuple[RuleBase | None, list[str]]:
     try:
-        return load_rulebase(RULES), []
+        return working_rulebase(), []
     except RuleBaseInvalid as invalid:
         return None, invalid.messages
 
@@ -34,14 +33,6 @@ CASES: list[LoadedTest] = RULEBASE.tests if RULEBASE else []
 def test_the_rule_base_loads() -> None:
     if PROBLEMS:
         pytest.fail("the rule base is invalid:\n" + "\n".join(PROBLEMS), pytrace=False)
-
-
-@pytest.fixture(scope="module")
-def assessor() -> Iterator[Assessor]:
-    assert RULEBASE is not None
-    own = Assessor(RULEBASE)
-    yield own
-    own.close()
 
 
 @pytest.mark.parametrize("loaded", CASES, ids=[loaded.test.name for loaded in CASES])

@@ -18,11 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from advisor.assessor import Assessor
 from advisor.cli import main
-from advisor.rulebase import load_rulebase
 from advisor.screening import PlanError, guard, read_plan, screen, to_csv, to_pdf, to_xlsx, values
-from advisor.settings import REPO_ROOT
 
 HEADER = [
     "Tittel",
@@ -72,13 +69,6 @@ BAD = [
     ["Historisk", "kommune", "varer", "", "200 000", "01.01.2001", ""],  # before the rules
     ["Konsulent", "Ukjent AS", "rådgivning", "", "-5", "i morgen", "lenge"],  # many errors
 ]
-
-
-@pytest.fixture(scope="module")
-def assessor():
-    instance = Assessor(load_rulebase(REPO_ROOT / "rules" / "no"))
-    yield instance
-    instance.close()
 
 
 def plan_csv(rows=GOOD + BAD, delimiter=";") -> bytes:

@@ -1,5 +1,7 @@
 """Browser tests: the real app served by werkzeug in a thread, driven by Debian's Chromium.
 
+- All tests here run in one xdist worker (the ``browser`` group), which starts the server and
+  the browser once.
 - ``live_server``: one app for the whole session on 127.0.0.1 and a free port, with its own
   instance folder and a migrated temporary SQLite database. CSRF, CSP and rate limits are on, as
   in production.
@@ -41,6 +43,11 @@ TIMEOUT_MS = 10_000
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     here = Path(__file__).parent
+    # One xdist worker runs every browser test (``--dist loadgroup``): one live server and one
+    # Chromium for all of them, while the other workers run the rest of the suite.
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.xdist_group("browser"))
     reason = None
     if not CHROMIUM.exists():
         reason = f"{CHROMIUM} is missing (apt-get install chromium; .ci/run installs it)"
@@ -71,7 +78,7 @@ class LiveServer:
 
 @pytest.fixture(scope="session")
 def live_server(
-    tmp_path_factory: pytest.TempPathFactory, migrated_sqlite_template: Path
+    tmp_path_factory: pytest.TempPathFactory, migrated_sqlite_template: Path, assessor: Any
 ) -> Iterator[LiveServer]:
     from werkzeug.serving import make_server
 
@@ -91,7 +98,8 @@ def live_server(
             "INSTANCE_PATH": str(instance),
             "DATABASE_URL": f"sqlite:///{database}",
             "RATELIMIT_STORAGE_URI": "memory://",
-        }
+        },
+        assessor=assessor,  # the session's (tests/conftest.py)
     )
     server = make_server("127.0.0.1", 0, app, threaded=True)  # port 0: a free port, no race
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
@@ -102,7 +110,6 @@ def live_server(
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
-        app.extensions["advisor"].assessor.close()
         app.extensions["advisor_db"].engine.dispose()
         for name, value in saved_env.items():
             if value is not None:
