@@ -36,7 +36,8 @@ from advisor.engine import (
     rerun_plain,
     run_plain,
 )
-from advisor.explain import EXTRA_FACT_LABELS, Wording, capitalise, format_day, money
+from advisor.explain import EXTRA_FACT_LABELS, Wording, capitalise, format_day
+from advisor.money import format_money
 from advisor.rulebase import citations, conditions
 from advisor.rulebase.compiler import CompiledRule, Period, compile_periods, parameter_value
 from advisor.rulebase.loader import RuleBase, RuleBaseInvalid
@@ -611,7 +612,7 @@ class Assessor:
             bound = parameter_value(parameter, name, period.start) if parameter else None
             if bound is None:
                 return None
-            return money(bound.value, lang) if parameter.unit == "NOK" else str(bound.value)
+            return format_money(bound.value, lang) if parameter.unit == "NOK" else str(bound.value)
 
         def fill(text: LocalText | None) -> LocalText | None:
             if text is None or "{" not in text.nb + text.en:

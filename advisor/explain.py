@@ -11,9 +11,9 @@ import functools
 from typing import Any
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
 
 from advisor.assessment import LocalText
+from advisor.money import format_money
 from advisor.rulebase import conditions
 from advisor.rulebase.compiler import ParamValue
 from advisor.rulebase.loader import RuleBase
@@ -75,14 +75,6 @@ EXTRA_FACT_LABELS = {
 }
 
 
-@functools.lru_cache(maxsize=4096)
-def money(value: Any, lang: str) -> str:
-    """``7 800 000 kr`` / ``NOK 7,800,000`` (cached: Babel's formatting is slow per call)."""
-    if lang == "en":
-        return "NOK " + format_decimal(value, locale="en_GB")
-    return format_decimal(value, locale="nb_NO") + "\u00a0kr"
-
-
 @functools.lru_cache(maxsize=1024)
 def format_day(day: dt.date, lang: str) -> str:
     """``19. februar 2020`` / ``19 February 2020``."""
@@ -108,7 +100,7 @@ class Wording:
             return label.get(lang)
         spec = self.rulebase.facts.inputs.get(fact)
         if spec is not None and spec.type == "amount" and isinstance(value, (int, float)):
-            return money(value, lang)
+            return format_money(value, lang)
         if fact == "cpv_num" and isinstance(value, int):
             return f"{value:08d}"
         return str(value)
@@ -124,7 +116,7 @@ class Wording:
                 if bound is None:
                     return label
                 shown = (
-                    money(bound.value, lang)
+                    format_money(bound.value, lang)
                     if parameter and parameter.unit == "NOK"
                     else self.value(leaf.fact, bound.value, lang)
                 )

@@ -44,6 +44,7 @@ from advisor import db, records
 from advisor.assessment import Assessment, LocalText
 from advisor.case import Answer, Case
 from advisor.i18n import current_language
+from advisor.money import format_money
 from advisor.security import limiter
 from advisor.state import current_state
 
@@ -168,11 +169,8 @@ def text(value: LocalText | None) -> str:
 
 
 def money(value: int | None) -> str:
-    """``kr 2 400 000`` in bokmål, ``NOK 2,400,000`` in English."""
-    if value is None:
-        return ""
-    number = format_decimal(value, format="#,##0")
-    return f"NOK {number}" if current_language() == "en" else f"kr {number}"
+    """``2 400 000 kr`` in bokmål, ``NOK 2,400,000`` in English (``advisor.money``)."""
+    return format_money(value, current_language())
 
 
 _SECTION = re.compile(r"§+\s?\d+(?:-\d+)?[a-z]?(?:\s\(\d+\))?")
@@ -185,7 +183,7 @@ def law(value: str) -> Markup:
 
 
 def quantity(value: Any, unit: str | None) -> str:
-    """A parameter value with its unit: ``kr 1 300 000``, ``48 måneder``, ``20 %``."""
+    """A parameter value with its unit: ``1 300 000 kr``, ``48 måneder``, ``20 %``."""
     if unit == "NOK" or (unit is None and isinstance(value, int | float) and value >= 1000):
         return money(value)
     if unit == "months":

@@ -12,7 +12,8 @@ import pytest
 from advisor.assessment import Assessment
 from advisor.assessor import Assessor
 from advisor.case import Case
-from advisor.explain import format_day, money
+from advisor.explain import format_day
+from advisor.money import format_money as money
 from advisor.rulebase.compiler import ParamValue, parameter_value
 from advisor.samples import CaseSampler
 

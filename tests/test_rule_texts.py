@@ -54,7 +54,7 @@ def test_a_parameter_named_in_a_text_is_filled_in_with_its_dated_value(tmp_path:
     finally:
         assessor.close()
     assert "Grensen er 1\u00a0300\u00a0000\u00a0kr." in obligation.why.nb
-    assert "The limit is NOK 1,300,000." in obligation.why.en
+    assert "The limit is NOK\u00a01,300,000." in obligation.why.en
 
 
 def test_an_unknown_parameter_in_a_text_is_an_error_with_file_and_line(tmp_path: Path) -> None:

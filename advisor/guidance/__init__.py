@@ -25,6 +25,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from advisor.assessment import Assessment
 from advisor.guidance import content, labels
 from advisor.guidance.fetcher import LocalOnlyFetcher
+from advisor.money import format_money
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_DIR = REPO_ROOT / "templates" / "guidance"
@@ -64,7 +65,7 @@ def jinja_env() -> Environment:
     """The guidance PDF's Jinja environment, compiled once per process."""
     env = pdf_environment(TEMPLATE_DIR)
     env.filters.update(
-        money=content.money,
+        money=format_money,
         date=content.date,
         timestamp=content.timestamp,
         capfirst=content.capfirst,

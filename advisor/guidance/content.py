@@ -1,8 +1,8 @@
 """What the guidance PDF shows, in words: formatting and wording built from an Assessment.
 
 Nothing here decides anything about the law. These helpers turn the Assessment's data into the
-sentences, table rows and formatted values the template prints: amounts and dates through
-Babel, enum values through ``labels``, the three-sentence recommendation from the regime, the
+sentences, table rows and formatted values the template prints: amounts through
+``advisor.money``, dates through Babel, enum values through ``labels``, the three-sentence recommendation from the regime, the
 first open route (the rule base's own order) and the number of obligations.
 """
 
@@ -15,27 +15,17 @@ from enum import Enum
 from typing import Any
 
 from babel.dates import format_date, format_datetime, get_timezone
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_decimal
 
 from advisor.assessment import Assessment, Citation, TrailEntry
 from advisor.case import Answer, Case
 from advisor.guidance import labels
 from advisor.guidance.labels import pick, t
+from advisor.money import format_money
 
 LOCALES = {"nb": "nb_NO", "en": "en_GB"}
-CURRENCY_FORMATS = {"nb": "#,##0\xa0¤", "en": "¤\xa0#,##0"}
 OSLO = get_timezone("Europe/Oslo")
 SAFE_URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
-
-
-def money(value: float, lang: str) -> str:
-    return format_currency(
-        value,
-        "NOK",
-        format=CURRENCY_FORMATS[lang],
-        locale=LOCALES[lang],
-        currency_digits=False,
-    )
 
 
 def date(value: dt.date, lang: str) -> str:
@@ -82,7 +72,7 @@ def case_value(field: str, value: Any, lang: str) -> str:
     if words:
         return pick(words, lang)
     if field == "estimated_value_nok" and isinstance(value, int | float):
-        return money(value, lang)
+        return format_money(value, lang)
     if field == "duration_months" and isinstance(value, int):
         return f"{value} {t(lang, 'month' if value == 1 else 'months')}"
     if isinstance(value, dt.date):

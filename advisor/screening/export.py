@@ -20,6 +20,7 @@ from typing import Any
 
 from jinja2 import Environment
 
+from advisor.money import format_amount
 from advisor.screening.screen import POTENTIALS, ScreenedRow, Screening, column_label
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -281,15 +282,8 @@ def _env() -> Environment:
     from advisor.guidance import pdf_environment
 
     env = pdf_environment(TEMPLATE_DIR)
-    env.filters["money"] = _money
+    env.filters["money"] = format_amount
     return env
-
-
-def _money(value: int | None, lang: str = "nb") -> str:
-    if value is None:
-        return ""
-    text = f"{value:,}"
-    return text.replace(",", "\u00a0") if lang != "en" else text
 
 
 #: The PDF lists at most this many rows in the chosen order (WeasyPrint lays out a table row in

@@ -3,8 +3,9 @@
 Every parser takes a raw cell (text from CSV, or a number/date from XLSX) and returns the value,
 ``None`` for an empty cell, or raises ``CellError`` with the reason in bokmål and English.
 
-- amounts: ``2 400 000``, ``2.400.000``, ``2 400 000,50``, ``kr 350 000,-``, ``2,4 mill.``,
-  ``2,4 MNOK``, ``500k``, ``1,2 mrd``, ``2,400,000`` (English), numbers from XLSX;
+- amounts: read by ``advisor.money.parse_amount``, the wizard's parser (``2 400 000``,
+  ``2.400.000``, ``kr 350 000,-``, ``2,4 mill.``; "1,234" is refused with a question back),
+  and numbers from XLSX;
 - dates: ``2026-03-01``, ``01.03.2026``, ``1.3.26``, ``03.2026``, ``mars 2026``, ``Q2 2026``,
   ``2. kvartal 2026``, ``2026``, dates from XLSX;
 - durations in months: ``24``, ``24 mnd``, ``2 år``, ``2+1+1 år`` (options included);
@@ -19,6 +20,7 @@ import re
 import unicodedata
 from typing import Any
 
+from advisor import money
 from advisor.assessment import LocalText
 
 
@@ -40,68 +42,15 @@ def clean(value: Any) -> str:
 
 # ---------------------------------------------------------------------------- amounts
 
-_MULTIPLIERS = [
-    (re.compile(r"(milliarder|milliard|mrd\.?|bn|billion|billions)$"), 1_000_000_000),
-    (re.compile(r"(millioner|million|millions|mill\.?|mnok|mln\.?|m)$"), 1_000_000),
-    (re.compile(r"(tusen|thousand|knok|k)$"), 1_000),
-]
-_NOISE = re.compile(
-    r"(eks(kl)?\.?\s*mva\.?|ekskl\.?\s*mva\.?|excl\.?\s*vat|ex\.?\s*vat|uten\s*mva|"
-    r"nok|kroner|kr\.?|,-|\.-)",
-)
-
 
 def parse_amount(value: Any) -> int | None:
-    """Kroner as a whole number (rounded); ``None`` when empty."""
+    """Whole kroner (``advisor.money.parse_amount``, as in the wizard); ``None`` when empty."""
     if is_empty(value):
         return None
-    if isinstance(value, bool):
-        raise CellError("Verdien må være et beløp.", "The value must be an amount.")
-    if isinstance(value, int | float):
-        if not math.isfinite(value):
-            raise CellError("Verdien må være et beløp.", "The value must be an amount.")
-        amount = round(value)
-    else:
-        amount = _parse_amount_text(clean(value).lower())
-    if amount < 0:
-        raise CellError("Verdien kan ikke være negativ.", "The value cannot be negative.")
-    return amount
-
-
-def _parse_amount_text(text: str) -> int:
-    original = text
-    text = _NOISE.sub(" ", text).strip()
-    multiplier = 1
-    for pattern, factor in _MULTIPLIERS:
-        match = pattern.search(text)
-        if match:
-            multiplier = factor
-            text = text[: match.start()].strip()
-            break
-    text = re.sub(r"[\s'’_]", "", text)
-    if not text or not re.fullmatch(r"[0-9.,]+", text) or not re.search(r"\d", text):
-        raise CellError(
-            f"«{original}» er ikke et beløp (skriv f.eks. 2 400 000 eller 2,4 mill.).",
-            f"“{original}” is not an amount (write e.g. 2 400 000 or 2.4 million).",
-        )
-    if "," in text and "." in text:
-        decimal = "," if text.rfind(",") > text.rfind(".") else "."
-        thousands = "." if decimal == "," else ","
-        text = text.replace(thousands, "").replace(decimal, ".")
-    elif "," in text:
-        if re.fullmatch(r"\d{1,3}(,\d{3}){2,}", text) and multiplier == 1:
-            text = text.replace(",", "")  # 2,400,000 (English thousands)
-        else:
-            text = text.replace(",", ".")  # 2,4 (Norwegian decimal comma)
-    elif "." in text and re.fullmatch(r"\d{1,3}(\.\d{3})+", text) and multiplier == 1:
-        text = text.replace(".", "")  # 2.400.000 (Norwegian thousands)
     try:
-        number = float(text)
-    except ValueError:
-        raise CellError(
-            f"«{original}» er ikke et beløp.", f"“{original}” is not an amount."
-        ) from None
-    return round(number * multiplier)
+        return money.parse_amount(value)
+    except money.AmountError as error:
+        raise CellError(error.nb, error.en) from None
 
 
 # ---------------------------------------------------------------------------- dates
@@ -408,7 +357,7 @@ def parse_cpv(value: Any) -> str | None:
             raise _bad_cpv(value)
         return f"{int(value):08d}"
     text = clean(value).replace(" ", "")
-    match = re.fullmatch(r"(\d{7,8})(?:-\d)?", text)
+    match = re.fullmatch(r"([0-9]{7,8})(?:-[0-9])?", text)
     if not match:
         raise _bad_cpv(value)
     return match[1].zfill(8)

@@ -32,6 +32,7 @@ from flask import (
 from advisor import records
 from advisor.case import Case
 from advisor.i18n import current_language
+from advisor.money import format_amount
 from advisor.screening import export
 from advisor.screening.reader import PlanError, read_plan
 from advisor.screening.screen import (
@@ -266,7 +267,7 @@ def result(screening_id: str) -> str:
             if screening.count(code)
         ],
         column_label=lambda column: column_label(column, lang),
-        money=lambda value: export._money(value, lang),
+        money=lambda value: format_amount(value, lang),
         header=lambda column: export.header(column, lang),
     )
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-CODE = re.compile(r"^(\d{8})(?:-\d)?$")
+CODE = re.compile(r"^([0-9]{8})(?:-[0-9])?$")  # ASCII digits only
 FILE_NAME = "cpv-names.tsv"
 
 

@@ -13,9 +13,10 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from advisor.i18n import gettext as _
+from advisor.money import AmountError, parse_amount
 from advisor.rulebase.questions import Question
-from advisor.wizard.amounts import AmountError, parse_amount_nok, parse_date, parse_months
 from advisor.wizard.cpv import CODE, CpvName, CpvNames
+from advisor.wizard.parsing import InputError, parse_date, parse_months
 
 MAX_TEXT = 200
 MIN_AMOUNT = 1000  # below this an estimated value is surely a typing slip
@@ -129,15 +130,9 @@ def _read(
         if not raw:
             return None
         try:
-            amount = parse_amount_nok(raw)
+            amount = parse_amount(raw)
         except AmountError as error:
-            if error.code == "negative":
-                raise _Invalid(_("The value cannot be negative.")) from None
-            if error.code == "too_large":
-                raise _Invalid(_("The value is too large; check the number of digits.")) from None
-            raise _Invalid(
-                _('Enter the value as a number of kroner, for example "2 400 000" or "2,4 mill.".')
-            ) from None
+            raise _Invalid(error.text(lang)) from None
         if amount < MIN_AMOUNT:  # "2,4" meant as millions would silently become 2 kroner
             raise _Invalid(
                 _(
@@ -151,14 +146,14 @@ def _read(
             return None
         try:
             return parse_months(raw)
-        except AmountError:
+        except InputError:
             raise _Invalid(_("Enter a whole number of months between 0 and 1200.")) from None
     if kind == "date":
         if not raw:
             return None
         try:
             date = parse_date(raw)
-        except AmountError:
+        except InputError:
             raise _Invalid(_("Enter a real date, for example 15.03.2026.")) from None
         if earliest is not None and date < earliest:
             raise _Invalid(

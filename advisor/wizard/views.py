@@ -39,7 +39,7 @@ from markupsafe import Markup
 from pydantic import ValidationError
 from werkzeug.routing import BuildError
 
-from advisor import records
+from advisor import money, records
 from advisor.case import Case
 from advisor.i18n import current_language
 from advisor.i18n import gettext as _
@@ -48,14 +48,6 @@ from advisor.rulebase.questions import MISSING, Page, Question, Tree, Walk, pars
 from advisor.security import limiter
 from advisor.state import current_state
 from advisor.wizard import bp
-from advisor.wizard.amounts import (
-    AmountError,
-    format_date,
-    format_nok,
-    format_plain,
-    parse_amount_nok,
-    parse_months,
-)
 from advisor.wizard.cpv import CpvNames, cpv_names_for
 from advisor.wizard.drafts import (
     DraftNotFound,
@@ -66,6 +58,7 @@ from advisor.wizard.drafts import (
     save_draft,
 )
 from advisor.wizard.forms import FieldError, PageForm, first_input_id, input_id, read_page
+from advisor.wizard.parsing import InputError, format_date, parse_months
 from advisor.wizard.values import PERIODS, ValueInput, estimate
 
 log = logging.getLogger(__name__)
@@ -247,7 +240,7 @@ def display_value(question: Question, value: Any) -> str:
     if question.type in ("yes_no", "yes_no_unknown"):
         return yes_no_labels().get(value, str(value))
     if question.type == "amount":
-        return format_nok(int(value), lang)
+        return money.format_money(int(value), lang)
     if question.type == "months":
         return _("%(count)d months", count=int(value))
     if question.type == "date":
@@ -268,7 +261,7 @@ def input_value(question: Question, value: Any) -> Any:
             return dt.date.today().isoformat()
         return [] if question.type == "flags" else ""
     if question.type == "amount":
-        return format_plain(int(value), current_language())
+        return money.input_value(int(value))
     return value
 
 
@@ -611,7 +604,13 @@ def value_helper(draft_id: str) -> Any:
         data = _helper_input(raw, errors)
         if data is not None and not errors:
             result = estimate(data)
-            if request.form.get("action") == "use":
+            if result.total > money.MAX_AMOUNT:  # the figures multiply past what a Case takes
+                errors["amount"] = _(
+                    "The estimated value comes to more than %(limit)s. Check the figures.",
+                    limit=money.format_money(money.MAX_AMOUNT, current_language()),
+                )
+                result = None
+            elif request.form.get("action") == "use":
                 answers = dict(draft.answers)
                 answers[value_question.id] = result.total
                 duration_q = the_tree.question("duration_months")
@@ -632,7 +631,7 @@ def value_helper(draft_id: str) -> Any:
         result=result,
         back=back,
         periods=PERIODS,
-        nok=lambda amount: format_nok(amount, current_language()),
+        nok=lambda amount: money.format_money(amount, current_language()),
     ), status
 
 
@@ -643,9 +642,9 @@ def _helper_input(raw: dict[str, str], errors: dict[str, str]) -> ValueInput | N
                 errors[name] = _("Enter an amount in kroner.")
             return None
         try:
-            return parse_amount_nok(raw[name])
-        except AmountError:
-            errors[name] = _('Enter an amount in kroner, for example "2 400 000" or "2,4 mill.".')
+            return money.parse_amount(raw[name])
+        except money.AmountError as error:
+            errors[name] = error.text(current_language())
             return None
 
     def months(name: str) -> int | None:
@@ -653,7 +652,7 @@ def _helper_input(raw: dict[str, str], errors: dict[str, str]) -> ValueInput | N
             return None
         try:
             return parse_months(raw[name])
-        except AmountError:
+        except InputError:
             errors[name] = _("Enter a whole number of months between 0 and 1200.")
             return None
 
@@ -664,7 +663,7 @@ def _helper_input(raw: dict[str, str], errors: dict[str, str]) -> ValueInput | N
     term = months("months")
     extensions = months("extension_months")
     open_ended = raw["open_ended"] == "yes"
-    if period in ("month", "year") and term is None and not open_ended:
+    if period in ("month", "year") and term is None and not open_ended and "months" not in errors:
         errors["months"] = _(
             "Enter the number of months, or tick that the contract has no fixed end."
         )
@@ -672,7 +671,7 @@ def _helper_input(raw: dict[str, str], errors: dict[str, str]) -> ValueInput | N
     framework_max = amount("framework_max")
     units = 1
     if raw["units"]:
-        if raw["units"].isdigit() and 1 <= int(raw["units"]) <= 10000:
+        if raw["units"].isascii() and raw["units"].isdecimal() and 1 <= int(raw["units"]) <= 10000:
             units = int(raw["units"])
         else:
             errors["units"] = _("Enter a whole number from 1.")
