@@ -36,7 +36,7 @@ from advisor.engine import (
     rerun_plain,
     run_plain,
 )
-from advisor.explain import EXTRA_FACT_LABELS, Wording, capitalise, format_day
+from advisor.explain import Wording, capitalise, format_day
 from advisor.money import format_money
 from advisor.rulebase import citations, conditions
 from advisor.rulebase.compiler import CompiledRule, Period, compile_periods, parameter_value
@@ -945,8 +945,6 @@ class Assessor:
             conclusion=conclusion,
             status=status,
             legal_basis=tuple(self._cite(rule.legal_basis)),
-            facts=tuple(
-                (name, rb.fact_label(name) or EXTRA_FACT_LABELS.get(name)) for name in names
-            ),
+            facts=tuple((name, rb.fact_label(name)) for name in names),
             parameters=parameters,
         )

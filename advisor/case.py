@@ -83,6 +83,10 @@ class Answer(StrEnum):
     unknown = "unknown"
 
 
+#: The facts ``Case.facts()`` adds to the answers, with their types (their words are in the rule
+#: base's facts.yaml, ``normalised``).
+NORMALISED_FACTS = {"cpv_num": "number", "cpv_given": "bool"}
+
 CPV_PATTERN = re.compile(r"^(\d{8})(?:-\d)?$")
 
 Text = Annotated[str, Field(max_length=200)]

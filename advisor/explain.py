@@ -69,11 +69,6 @@ PHRASES = {
     },
 }
 
-EXTRA_FACT_LABELS = {
-    "cpv_num": LocalText(nb="CPV-koden", en="the CPV code"),
-    "cpv_given": LocalText(nb="CPV-kode oppgitt", en="CPV code given"),
-}
-
 
 @functools.lru_cache(maxsize=1024)
 def format_day(day: dt.date, lang: str) -> str:
@@ -88,7 +83,7 @@ class Wording:
         self.rulebase = rulebase
 
     def fact(self, name: str, lang: str) -> str:
-        label = self.rulebase.fact_label(name) or EXTRA_FACT_LABELS.get(name)
+        label = self.rulebase.fact_label(name)
         return label.get(lang) if label else name
 
     def value(self, fact: str, value: Any, lang: str) -> str:

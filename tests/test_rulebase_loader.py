@@ -651,3 +651,49 @@ def test_the_app_refuses_to_start_with_the_same_messages(rules: Path, make_app: 
     for message in expected:
         assert message in caught.value.message
     assert "advisor rules check" in caught.value.message
+
+
+def edit_facts(rules: Path, old: str, new: str) -> Path:
+    path = rules / "facts.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+def test_a_fact_title_without_english_is_refused_where_it_stands(rules: Path) -> None:
+    path = edit_facts(
+        rules,
+        'title: {nb: "Hvem kjøper", en: "Who buys"}',
+        'title: {nb: "Hvem kjøper"}',
+    )
+    (message,) = invalid(rules)
+    line, _ = position(path, 'title: {nb: "Hvem kjøper"}')
+    assert message.startswith(f"{path}:{line}:") and "en" in message
+
+
+def test_an_answer_that_can_be_unknown_must_say_what_to_find_out(rules: Path) -> None:
+    text = (rules / "facts.yaml").read_text(encoding="utf-8")
+    start = text.index("  recurring_need:\n")
+    block = text[start : text.index("    type:", start)]
+    advice = block[block.index("    find_out:") :]
+    path = edit_facts(rules, block, block.replace(advice, ""))
+    expected = (
+        f"{where(path, 'recurring_need:')}'recurring_need' can be answered \"vet ikke\" "
+        "(unknown): give 'find_out' {nb, en}, what to find out then"
+    )
+    assert invalid(rules) == [expected]
+
+
+def test_every_case_answer_is_named_and_every_unknown_answer_has_advice() -> None:
+    """The words the result page, the PDF and the API show for the answers come from facts.yaml."""
+    from advisor.case import Answer, Case
+
+    rulebase = load_rulebase(pristine_rules())
+    inputs = rulebase.facts.inputs
+    assert set(Case.model_fields) - set(inputs) == {"title", "law_as_of"}
+    for name, field in Case.model_fields.items():
+        if field.annotation is Answer:
+            advice = inputs[name].find_out
+            assert advice and advice.nb.startswith("Finn ut") and advice.en.startswith("Find out")
+    assert rulebase.fact_label("cpv_num").en == "the CPV code"

@@ -97,11 +97,13 @@ class RuleBase:
         return next((r for r in self.rules if r.id == rule_id), None)
 
     def fact_label(self, name: str) -> Any:
-        if name in self.facts.inputs:
-            return self.facts.inputs[name].label
-        if name in self.facts.derived:
-            return self.facts.derived[name].label
-        return None
+        """The fact's label as used in sentences (``facts.yaml``), or ``None``."""
+        spec = (
+            self.facts.inputs.get(name)
+            or self.facts.normalised.get(name)
+            or self.facts.derived.get(name)
+        )
+        return spec.label if spec is not None else None
 
     def value_label(self, fact: str, value: Any) -> Any:
         spec = self.facts.inputs.get(fact) or self.facts.derived.get(fact)

@@ -59,10 +59,23 @@ FactType = Literal["enum", "bool", "amount", "number", "cpv"]
 
 
 class InputFact(Strict):
+    """An answer of the Case. ``label`` fits into explanations ("… krever at *anslått verdi* er
+    minst …"), ``title`` names the answer in the answers table (result page, PDF), ``find_out``
+    says what to find out when the answer is "vet ikke" (required for such facts)."""
+
     label: LocalText
+    title: LocalText
     type: FactType
     values: dict[str, LocalText] | None = None
     unit: str | None = None
+    find_out: LocalText | None = None
+
+
+class NormalisedFact(Strict):
+    """A fact ``Case.facts()`` works out from the answers for rules to compare (``cpv_num``)."""
+
+    label: LocalText
+    type: FactType
 
 
 class DerivedCase(Strict):
@@ -99,6 +112,7 @@ class Table(Strict):
 
 class FactsFile(Strict):
     inputs: dict[str, InputFact]
+    normalised: dict[str, NormalisedFact] = {}
     derived: dict[str, DerivedFact] = {}
     tables: dict[str, Table] = {}
 

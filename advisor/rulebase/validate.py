@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from advisor.case import Case
+from advisor.case import NORMALISED_FACTS, Case
 from advisor.rulebase import citations, conditions
 from advisor.rulebase.compiler import breakpoints, derived_order, parameter_value
 from advisor.rulebase.loader import RuleBase
@@ -16,12 +16,11 @@ from advisor.rulebase.schema import Status
 from advisor.rulebase.yamlsrc import Located, SourceError
 
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")  # a parameter named in a text
-NORMALISED_FACTS = {"cpv_num": "number", "cpv_given": "bool"}
 
 
 def known_facts(rulebase: RuleBase) -> dict[str, str]:
     facts = {name: spec.type for name, spec in rulebase.facts.inputs.items()}
-    facts.update(NORMALISED_FACTS)
+    facts.update({name: spec.type for name, spec in rulebase.facts.normalised.items()})
     facts.update({name: spec.type for name, spec in rulebase.facts.derived.items()})
     return facts
 
@@ -104,6 +103,38 @@ def _check_citations(
             errors.append(located.error((*path, index), problem))
 
 
+def _check_fact_words(rulebase: RuleBase, located: Located) -> list[SourceError]:
+    """Every answer a user can leave as "vet ikke" says what to find out; the facts the Case
+    adds to the answers (``NORMALISED_FACTS``) have their words, and only those."""
+    errors = []
+    for name, spec in rulebase.facts.inputs.items():
+        if spec.values and "unknown" in spec.values and spec.find_out is None:
+            errors.append(
+                located.key_error(
+                    ("inputs", name),
+                    f"'{name}' can be answered \"vet ikke\" (unknown): give 'find_out' "
+                    "{nb, en}, what to find out then",
+                )
+            )
+    normalised = rulebase.facts.normalised
+    for name, kind in NORMALISED_FACTS.items():
+        if name not in normalised:
+            errors.append(
+                located.error((), f"missing 'normalised' fact '{name}' (the Case adds it)")
+            )
+        elif normalised[name].type != kind:
+            errors.append(
+                located.error(("normalised", name, "type"), f"'{name}' is of type {kind}")
+            )
+    for name in normalised.keys() - NORMALISED_FACTS.keys():
+        errors.append(
+            located.key_error(
+                ("normalised", name), f"'{name}' is not a fact the Case adds to the answers"
+            )
+        )
+    return errors
+
+
 def validate(rulebase: RuleBase) -> list[SourceError]:
     errors: list[SourceError] = []
     case_fields = Case.model_fields
@@ -119,6 +150,7 @@ def validate(rulebase: RuleBase) -> list[SourceError]:
             errors.append(
                 facts_loc.error(("inputs", name), f"input fact '{name}' is not a Case field{hint}")
             )
+    errors += _check_fact_words(rulebase, facts_loc)
 
     try:
         order = derived_order(rulebase)
