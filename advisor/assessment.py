@@ -93,6 +93,11 @@ class Obligation(BaseModel):
     draft: bool = False
 
 
+#: The warnings about the advice itself rather than the procurement (the law for the date is not
+#: verified; the advice rests on draft rules): shown first, as caveats, apart from the others.
+CAVEATS = frozenset({"unverified_law", "draft_rule"})
+
+
 class Warning(BaseModel):
     code: str
     title: LocalText
@@ -149,7 +154,17 @@ class OpenQuestion(BaseModel):
 
     field: str
     label: LocalText
+    advice: LocalText | None = None  # what to find out (the rule base's words)
     branches: list[Branch]
+
+
+class FindOut(BaseModel):
+    """An answer given as "vet ikke" for which yes or no would change a warning, though not the
+    regime, the open routes or the obligations: worth finding out."""
+
+    field: str
+    label: LocalText
+    advice: LocalText | None = None
 
 
 class Assessment(BaseModel):
@@ -163,6 +178,7 @@ class Assessment(BaseModel):
     warnings: list[Warning] = []
     trail: list[TrailEntry] = []
     open_questions: list[OpenQuestion] = []
+    find_out: list[FindOut] = []
     documents: list[SourceDocument] = []
     generated_at: dt.datetime = Field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
@@ -176,6 +192,16 @@ class Assessment(BaseModel):
     @property
     def closed_routes(self) -> list[Route]:
         return [route for route in self.routes if not route.available]
+
+    @property
+    def caveats(self) -> list[Warning]:
+        """The warnings about the advice itself (``CAVEATS``)."""
+        return [warning for warning in self.warnings if warning.code in CAVEATS]
+
+    @property
+    def procurement_warnings(self) -> list[Warning]:
+        """The warnings about the procurement (all but the caveats)."""
+        return [warning for warning in self.warnings if warning.code not in CAVEATS]
 
     def has_warning(self, code: str) -> bool:
         return any(warning.code == code for warning in self.warnings)
@@ -247,6 +273,7 @@ class Assessment(BaseModel):
                 {
                     "field": question.field,
                     "label": question.label.get(lang),
+                    "advice": question.advice.get(lang) if question.advice else None,
                     "branches": [
                         {
                             "answer": branch.answer,
@@ -262,6 +289,14 @@ class Assessment(BaseModel):
                     ],
                 }
                 for question in self.open_questions
+            ],
+            "find_out": [
+                {
+                    "field": item.field,
+                    "label": item.label.get(lang),
+                    "advice": item.advice.get(lang) if item.advice else None,
+                }
+                for item in self.find_out
             ],
             "generated_at": self.generated_at.isoformat(),
         }

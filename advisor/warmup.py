@@ -3,9 +3,8 @@
 With ``preload_app`` every worker is a fork of the master. Whatever the master has not done yet,
 each worker does again on its first requests, and again each time gunicorn replaces a worker
 (``max_requests``): compiling the Jinja templates, reading the translation catalogs, building
-the wizard's question views and the base layout per language, the assessor's per-period texts
-and indexes, configuring the ORM mappers, the first run of the rule engine and
-of the JSON encoders. Done here once, the workers inherit the results through the fork.
+the wizard's question views and the base layout per language, configuring the ORM mappers, the
+first run of the rule engine and of the JSON encoders. Done here once, the workers inherit the results through the fork.
 
 ``gc.freeze()`` then moves every object that exists so far (the rule base, compiled templates,
 imported modules) out of the garbage collector's reach: the workers' collections no longer walk
@@ -51,7 +50,6 @@ def warm(app: Flask) -> dict[str, int]:
         except TemplateError:  # a PDF template: compiled by its own environment, with its filters
             continue
         done["templates"] += 1
-    app.extensions["advisor"].assessor.prepare_periods()
     for lang in LANGUAGES:
         with app.test_request_context(f"/?lang={lang}"):
             app.preprocess_request()

@@ -74,39 +74,65 @@ def test_re_evaluating_one_changed_answer_equals_a_full_evaluation(assessor: Ass
     assert checked > 1000
 
 
-def test_open_questions_shortcut_equals_rerun_plain(assessor: Assessor) -> None:
-    """The assessor skips answers no regime, route or obligation depends on and works out again
-    only the derived facts an answer reaches: for every "vet ikke"-able answer of the rule-base
-    test cases and of sampled cases, its result equals ``_summary(rerun_plain(...))``."""
-    from advisor.case import Answer
-    from advisor.engine import rerun_plain
-    from advisor.rulebase.testing import case_of
-    from advisor.samples import CaseSampler
+def test_an_open_question_says_what_to_find_out_in_the_rule_base_words(
+    assessor: Assessor,
+) -> None:
+    assessment = assessor.assess(grant())
 
-    tables = assessor.rulebase.tables
-    tri_state = [name for name, field in Case.model_fields.items() if field.annotation is Answer]
-    cases = [case_of(loaded) for loaded in assessor.rulebase.tests]
-    cases += list(CaseSampler(assessor.rulebase, assessor.periods).cases(150, seed=3))
-    checked = skipped = 0
-    for case in cases:
-        for engine in ("durable", "plain"):
-            period, facts, base = assessor.outcome(case, engine)
-            reach = assessor._reach(period)
-            baseline = assessor._baseline(period, reach, facts, base)
-            expected_base = assessor._summary(period, base)
-            for name in tri_state:
-                for answer in (Answer.yes, Answer.no):
-                    full = assessor._summary(
-                        period,
-                        rerun_plain(period, base, {**facts, name: answer.value}, {name}, tables),
-                    )
-                    if name not in reach.summary_facts:
-                        assert full == expected_base, (case, name, answer)
-                        skipped += 1
-                        continue
-                    quick = assessor._branch_summary(
-                        period, reach, base, facts, baseline, name, answer
-                    )
-                    assert quick == full, (case, name, answer)
-                    checked += 1
-    assert checked > 1000 and skipped > 100
+    question = next(
+        q for q in assessment.open_questions if q.field == "grant_enforceable_obligation"
+    )
+    advice = assessor.rulebase.facts.inputs["grant_enforceable_obligation"].find_out
+    assert question.advice == advice
+    (shown,) = [
+        q
+        for q in assessment.public("en")["open_questions"]
+        if q["field"] == "grant_enforceable_obligation"
+    ]
+    assert shown["advice"] == advice.en and shown["advice"].startswith("Find out")
+
+
+def health_service(**answers: str) -> Case:
+    return Case(
+        law_as_of=dt.date(2026, 3, 1),
+        buyer_type="municipality",
+        subject="services",
+        service_type="health_social",
+        estimated_value_nok=2_000_000,
+        **answers,
+    )
+
+
+def test_an_unknown_answer_that_only_changes_a_warning_is_worth_finding_out(
+    assessor: Assessor,
+) -> None:
+    """Whether the service involves public authority changes no route, but "yes" brings the
+    warning about the narrow exclusion: the buyer is told to find out, not given branches."""
+    unknown = assessor.assess(health_service())
+    known = assessor.assess(health_service(involves_public_authority="yes"))
+
+    assert known.has_warning("exclusion_public_authority")
+    assert not unknown.has_warning("exclusion_public_authority")
+    assert [o.code for o in known.routes if o.available] == [
+        o.code for o in unknown.routes if o.available
+    ]
+    assert all(q.field != "involves_public_authority" for q in unknown.open_questions)
+    (item,) = [f for f in unknown.find_out if f.field == "involves_public_authority"]
+    assert item.advice == assessor.rulebase.facts.inputs["involves_public_authority"].find_out
+    shown = unknown.public("nb")["find_out"]
+    assert {
+        "field": "involves_public_authority",
+        "label": item.label.nb,
+        "advice": item.advice.nb,
+    } in shown
+
+
+def test_an_unknown_answer_no_rule_would_act_on_is_not_worth_finding_out(
+    assessor: Assessor,
+) -> None:
+    """An ordinary contract: whether an in-house entity has private owners changes nothing."""
+    assessment = assessor.assess(health_service())
+
+    assert assessment.case.in_house_private_ownership == "unknown"
+    fields = {f.field for f in assessment.find_out} | {q.field for q in assessment.open_questions}
+    assert "in_house_private_ownership" not in fields

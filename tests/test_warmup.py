@@ -35,13 +35,10 @@ def test_warm_prepares_what_first_requests_need_and_writes_nothing(app: Flask):
     assert set(by_lang) == {"nb", "en"}
     assert "Hvorfor spør vi om dette?" in by_lang["nb"]["law_as_of"].help_html
     assert "Why do we ask this?" in by_lang["en"]["law_as_of"].help_html
-    # The base layout per language (kept unless templates auto-reload) and the assessor's
-    # per-period texts and indexes for every period of law.
+    # The base layout per language (kept unless templates auto-reload).
     assert not app.jinja_env.auto_reload  # as in production
     layouts = app.extensions["advisor_layouts"]
     assert {str(locale) for locale, _root in layouts} == {"nb", "en"}
-    assessor = app.extensions["advisor"].assessor
-    assert set(assessor._prepareds) == {period.start for period in assessor.periods}
     assert _rows(app) == before  # nothing saved
 
 

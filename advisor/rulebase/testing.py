@@ -86,7 +86,7 @@ def run_tests(assessor: Any, engine: str = "durable") -> list[TestResult]:
         try:
             case = case_of(loaded)
             period, facts, outcome = assessor.outcome(case, engine)
-            assessment = assessor._assemble(case, period, facts, outcome)
+            assessment = assessor.assemble(case, period, facts, outcome)
             result.outcome = outcome
             result.differences = differences(assessment, loaded)
         except Exception as exc:  # noqa: BLE001 - a failing case is reported, not raised
