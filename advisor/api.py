@@ -694,7 +694,7 @@ def guidance_pdf(assessment_id: str) -> Response:
 
     lang = api_lang()
     record = _record(assessment_id, lang)
-    pdf = render_pdf(record.assessment(), lang)
+    pdf = render_pdf(record.assessment(), lang, rulebase=current_state().rulebase)
     response = Response(pdf, mimetype="application/pdf")
     name = "veiledning" if lang == "nb" else "guidance"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}-{record.id}.pdf"'

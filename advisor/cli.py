@@ -186,7 +186,7 @@ def assess(
     if pdf_path is not None:
         from advisor.guidance import render_pdf
 
-        pdf_path.write_bytes(render_pdf(assessment, lang))
+        pdf_path.write_bytes(render_pdf(assessment, lang, rulebase=assessor.rulebase))
         click.echo(f"wrote {pdf_path}", err=True)
 
 

@@ -36,6 +36,7 @@ import fixtures_assessments as fixtures
 
 T_IMPORT = time.perf_counter()
 from advisor import guidance  # imports WeasyPrint (cffi, Pango) too
+from advisor.rulebase import load_rulebase
 
 T_IMPORT = time.perf_counter() - T_IMPORT
 
@@ -69,6 +70,7 @@ def main() -> int:
     logging.getLogger("weasyprint").addHandler(Collect(logging.WARNING))
 
     assessment = fixtures.ALL[args.case]()
+    rulebase = load_rulebase(ROOT / "rules" / "no")
     started = time.perf_counter()
     guidance.warm_up()
     warm = time.perf_counter() - started
@@ -85,19 +87,19 @@ def main() -> int:
         return result
 
     def cold():
-        html = guidance.render_html(assessment, args.lang)
+        html = guidance.render_html(assessment, args.lang, rulebase=rulebase)
         return guidance.write_pdf(html, args.lang, guidance.build_resources())
 
     for _ in range(args.runs):
-        timed("html", lambda: guidance.render_html(assessment, args.lang))
-        pdf = timed("cached", lambda: guidance.render_pdf(assessment, args.lang))
+        timed("html", lambda: guidance.render_html(assessment, args.lang, rulebase=rulebase))
+        pdf = timed("cached", lambda: guidance.render_pdf(assessment, args.lang, rulebase=rulebase))
         timed("cold", cold)
 
     # Where a cached render spends its time: layout (render) and PDF writing (with subsetting).
     from weasyprint import HTML
 
     res = guidance.resources()
-    html = guidance.render_html(assessment, args.lang)
+    html = guidance.render_html(assessment, args.lang, rulebase=rulebase)
     layout_cpu, write_cpu = [], []
     for _ in range(max(3, args.runs // 3)):
         document = HTML(
@@ -148,7 +150,7 @@ def main() -> int:
     if args.rss:
         before = rss_mb()
         for _ in range(args.rss):
-            guidance.render_pdf(assessment, args.lang)
+            guidance.render_pdf(assessment, args.lang, rulebase=rulebase)
         after = rss_mb()
         print(
             f"guidance pdf memory over {args.rss} cached renders: RSS {before:.0f} MB -> "

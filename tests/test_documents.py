@@ -37,7 +37,8 @@ def test_documents_of_fired_rules_are_listed_in_the_json_and_the_pdf(
     assert all(item["url"].startswith("https://") for item in public)
 
     text = "".join(
-        page.extract_text() for page in PdfReader(io.BytesIO(render_pdf(assessment, "nb"))).pages
+        page.extract_text()
+        for page in PdfReader(io.BytesIO(render_pdf(assessment, "nb", rulebase=rulebase))).pages
     )
     assert "Veiledere, avgjørelser og forarbeider" in text
     first = assessment.documents[0].title

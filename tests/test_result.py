@@ -110,10 +110,25 @@ def test_page_in_english(app: Flask, client: FlaskClient) -> None:
 
 
 def test_unknown_answers_that_matter_say_what_to_find_out(app: Flask, client: FlaskClient) -> None:
-    rid = save(app, fx.wise_cleaning_part_iii())  # subcontracting_expected = unknown
+    """Subcontracting left unknown in a reserved competition: "no" would take away the warning
+    about subcontractors, so the page says what to find out, in the rule base's words."""
+    rid, assessment = assess_and_save(
+        app,
+        law_as_of=dt.date(2026, 3, 1),
+        buyer_type="municipality",
+        subject="services",
+        cpv="90910000",
+        estimated_value_nok=3_600_000,
+        target_supplier="wise",
+        wants_reservation=True,
+    )
+    assert [f.field for f in assessment.find_out if f.field == "subcontracting_expected"]
+    with app.app_context():
+        advice = current_state().rulebase.facts.inputs["subcontracting_expected"].find_out
     html = page(client, f"/vurdering/{rid}?lang=en")
-    assert "What to find out" in html
-    assert "whether the suppliers will use subcontractors" in html
+    assert "What to find out" in html and "Also worth finding out" in html
+    assert str(escape(advice.en)) in html
+    assert str(escape(advice.nb)) in page(client, f"/vurdering/{rid}?lang=nb")
 
 
 def test_warnings_for_a_date_with_unverified_law(app: Flask, client: FlaskClient) -> None:

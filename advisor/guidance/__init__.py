@@ -1,9 +1,10 @@
 """The guidance PDF: an Assessment rendered as an accessible A4 memo (PDF/UA-1) in nb or en.
 
-The renderer decides nothing; it prints the Assessment. Rendering needs no Flask app:
+The renderer decides nothing; it prints the Assessment, naming the answers and their values in
+the rule base's words. Rendering needs no Flask app:
 
-    html = render_html(assessment, "en")
-    pdf = render_pdf(assessment, "nb")
+    html = render_html(assessment, "en", rulebase=rulebase)
+    pdf = render_pdf(assessment, "nb", rulebase=rulebase)
 
 What is shared across renders (stack-notes section 2): the compiled Jinja templates, one
 ``FontConfiguration``, the pre-parsed stylesheets and the local-only URL fetcher. WeasyPrint
@@ -26,6 +27,7 @@ from advisor.assessment import Assessment
 from advisor.guidance import content, labels
 from advisor.guidance.fetcher import LocalOnlyFetcher
 from advisor.money import format_money
+from advisor.rulebase.loader import RuleBase
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_DIR = REPO_ROOT / "templates" / "guidance"
@@ -74,9 +76,10 @@ def jinja_env() -> Environment:
     return env
 
 
-def render_html(assessment: Assessment, lang: str = "nb") -> str:
+def render_html(assessment: Assessment, lang: str = "nb", *, rulebase: RuleBase) -> str:
     """The guidance document as an HTML string (the input to WeasyPrint)."""
     lang = _check_lang(lang)
+    text_kinds = rulebase.catalog.text_kinds
 
     def tr(key: str) -> str:
         return labels.t(lang, key)
@@ -89,19 +92,18 @@ def render_html(assessment: Assessment, lang: str = "nb") -> str:
         "title": title,
         "short_title": content.short(title),
         "recommendation": content.recommendation(assessment, lang),
-        "caveat": content.caveat(assessment, lang),
-        "answers": content.answer_rows(assessment.case, lang),
+        "answers": content.answer_rows(assessment.case, lang, rulebase),
         "open_questions": content.open_questions(assessment, lang),
         "open_questions_note": content.open_questions_note(assessment, lang),
         "citations": content.all_citations(assessment),
-        "text_label": lambda key: (
-            labels.pick(labels.TEXT_KINDS[key], lang) if key in labels.TEXT_KINDS else key
+        "text_label": lambda key: text_kinds[key].get(lang) if key in text_kinds else key,
+        "case_value": lambda name, value: content.case_value(name, value, lang, rulebase),
+        "fact_value": lambda name, value: content.derived_value(
+            name, value, assessment, lang, rulebase
         ),
-        "case_value": lambda name, value: content.case_value(name, value, lang),
-        "fact_value": lambda name, value: content.derived_value(name, value, assessment, lang),
         "number": lambda value: content.number(value, lang),
         "conclusion": lambda entry: content.trail_conclusion(entry, assessment, lang),
-        "buyer": content.case_value("buyer_type", assessment.case.buyer_type, lang),
+        "buyer": content.case_value("buyer_type", assessment.case.buyer_type, lang, rulebase),
     }
     return jinja_env().get_template(TEMPLATE).render(context)
 
@@ -169,12 +171,15 @@ def write_pdf(html: str, lang: str, res: Resources, url_fetcher: Any = None) -> 
         )
 
 
-def render_pdf(assessment: Assessment, lang: str = "nb", *, url_fetcher: Any = None) -> bytes:
-    """The guidance PDF (PDF/UA-1, A4) for ``assessment`` in ``lang``.
+def render_pdf(
+    assessment: Assessment, lang: str = "nb", *, rulebase: RuleBase, url_fetcher: Any = None
+) -> bytes:
+    """The guidance PDF (PDF/UA-1, A4) for ``assessment`` in ``lang``; ``rulebase`` names the
+    answers (the app's current one: the words, not the conclusions, come from it).
 
     ``url_fetcher`` replaces the local-only fetcher (tests use it to watch every fetch).
     """
-    html = render_html(assessment, lang)
+    html = render_html(assessment, lang, rulebase=rulebase)
     return write_pdf(html, lang, resources(), url_fetcher)
 
 

@@ -2,8 +2,9 @@
 
 Nothing here decides anything about the law. These helpers turn the Assessment's data into the
 sentences, table rows and formatted values the template prints: amounts through
-``advisor.money``, dates through Babel, enum values through ``labels``, the three-sentence recommendation from the regime, the
-first open route (the rule base's own order) and the number of obligations.
+``advisor.money``, dates through Babel, the answers and their values in the rule base's words
+(facts.yaml), the three-sentence recommendation from the regime, the first open route (the rule
+base's own order) and the number of obligations.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from babel.numbers import format_decimal
 
 from advisor.assessment import Assessment, Citation, TrailEntry
 from advisor.case import Answer, Case
-from advisor.guidance import labels
 from advisor.guidance.labels import pick, t
 from advisor.money import format_money
+from advisor.rulebase.loader import RuleBase
 
 LOCALES = {"nb": "nb_NO", "en": "en_GB"}
 OSLO = get_timezone("Europe/Oslo")
@@ -58,19 +59,18 @@ def safe_url(url: str | None) -> str | None:
     return None
 
 
-def case_value(field: str, value: Any, lang: str) -> str:
-    """A Case answer in words: enums named, yes/no/don't know, amounts and dates formatted."""
+def case_value(field: str, value: Any, lang: str, rulebase: RuleBase) -> str:
+    """A Case answer in words: values named as the rule base names them, yes/no, amounts and
+    dates formatted."""
     if value is None or value == "":
         return t(lang, "not_given")
     if isinstance(value, bool):
         return t(lang, "yes" if value else "no")
-    if isinstance(value, Answer):
-        return t(lang, value.value)
     if isinstance(value, Enum):
         value = value.value
-    words = labels.ENUM_VALUES.get(field, {}).get(str(value))
-    if words:
-        return pick(words, lang)
+    words = rulebase.value_label(field, value)
+    if words is not None:
+        return capfirst(words.get(lang))
     if field == "estimated_value_nok" and isinstance(value, int | float):
         return format_money(value, lang)
     if field == "duration_months" and isinstance(value, int):
@@ -82,61 +82,44 @@ def case_value(field: str, value: Any, lang: str) -> str:
     return str(value)
 
 
-def case_label(field: str, lang: str) -> str:
-    pair = labels.CASE_FIELDS.get(field)
-    return pick(pair, lang) if pair else field
+#: The answers that are not facts the rules read, with the PDF's word for them (``labels``).
+NOT_FACTS = {"title": "procurement_name", "law_as_of": "law_date_answer"}
 
 
-def answer_rows(case: Case, lang: str) -> list[tuple[str, str]]:
+def case_label(field: str, lang: str, rulebase: RuleBase) -> str:
+    """An answer's name: the rule base's title of the fact."""
+    if field in NOT_FACTS:
+        return t(lang, NOT_FACTS[field])
+    return rulebase.facts.inputs[field].title.get(lang)
+
+
+def answer_rows(case: Case, lang: str, rulebase: RuleBase) -> list[tuple[str, str]]:
     """Every Case field in the model's order, as (question, answer)."""
     return [
-        (case_label(name, lang), case_value(name, getattr(case, name), lang))
+        (case_label(name, lang, rulebase), case_value(name, getattr(case, name), lang, rulebase))
         for name in type(case).model_fields
     ]
 
 
-def fact_value(name: str, value: Any, lang: str) -> str:
+def fact_value(name: str, value: Any, lang: str, rulebase: RuleBase) -> str:
     """A fact used by a rule: answers as in the answers table, derived facts as they are."""
     field = Case.model_fields.get(name)
     if field is not None:
         if field.annotation is Answer and value in Answer._value2member_map_:
             value = Answer(value)
-        return case_value(name, value, lang)
+        return case_value(name, value, lang, rulebase)
     if value is None:
         return t(lang, "not_given")
     return number(value, lang)
 
 
-def derived_value(name: str, value: Any, assessment: Assessment, lang: str) -> str:
+def derived_value(
+    name: str, value: Any, assessment: Assessment, lang: str, rulebase: RuleBase
+) -> str:
     """A fact value in the trail; the regime by its title when the Assessment names it."""
     if name == "regime" and value == assessment.regime.code:
         return assessment.regime.title.get(lang)
-    return fact_value(name, value, lang)
-
-
-@dataclass(frozen=True)
-class Caveat:
-    unverified: bool
-    unverified_notes: list[str]
-    draft_rules: list[str]
-
-    def __bool__(self) -> bool:
-        return self.unverified or bool(self.draft_rules)
-
-
-def caveat(assessment: Assessment, lang: str) -> Caveat:
-    unverified = not assessment.ruleset.law_verified or assessment.has_warning("unverified_law")
-    notes = [w.message.get(lang) for w in assessment.warnings if w.code == "unverified_law"]
-    drafts: list[str] = []
-    for warning in assessment.warnings:
-        if warning.code == "draft_rule":
-            drafts.extend(warning.rules or [warning.title.get(lang)])
-    drafts += [r for route in assessment.routes if route.draft for r in route.rules]
-    drafts += [r for item in assessment.obligations if item.draft for r in item.rules]
-    drafts += [entry.rule for entry in assessment.trail if entry.status == "draft"]
-    if assessment.has_warning("draft_rule") and not drafts:
-        drafts = ["?"]
-    return Caveat(unverified, list(dict.fromkeys(notes)), list(dict.fromkeys(drafts)))
+    return fact_value(name, value, lang, rulebase)
 
 
 def cites(items: list[Citation]) -> str:
@@ -269,7 +252,14 @@ class BranchView:
     changes: list[tuple[str, list[str]]]  # (label key, titles)
 
 
-def open_questions(assessment: Assessment, lang: str) -> list[tuple[str, list[BranchView]]]:
+@dataclass(frozen=True)
+class QuestionView:
+    label: str
+    advice: str | None
+    branches: list[BranchView]
+
+
+def open_questions(assessment: Assessment, lang: str) -> list[QuestionView]:
     """Each "vet ikke" answer that changes the result, with what each answer would change.
 
     Route and obligation codes are named by their titles where the Assessment has them (an
@@ -301,7 +291,8 @@ def open_questions(assessment: Assessment, lang: str) -> list[tuple[str, list[Br
                     changes=[(key, titles) for key, titles in changes if titles],
                 )
             )
-        result.append((question.label.get(lang), branches))
+        advice = question.advice.get(lang) if question.advice else None
+        result.append(QuestionView(question.label.get(lang), advice, branches))
     return result
 
 
