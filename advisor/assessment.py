@@ -8,6 +8,8 @@ language. Renderers (pages, PDF, JSON) only read this; they never decide anythin
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import typing
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -207,96 +209,163 @@ class Assessment(BaseModel):
         return any(warning.code == code for warning in self.warnings)
 
     def public(self, lang: str = "nb") -> dict[str, Any]:
-        """The v1 JSON contract (design.md section 4), texts in ``lang``."""
+        """The v1 JSON contract (design.md section 4), texts in ``lang``: the fields of
+        ``PublicAssessment``, each taken from the field of the same name here."""
+        return _public(self, PublicAssessment, lang)
 
-        def cites(items: list[Citation]) -> list[str]:
-            return [item.text for item in items]
 
-        def links(items: list[Citation]) -> list[dict[str, Any]]:
-            return [{"citation": item.text, "url": item.url} for item in items]
+# ---------------------------------------------------------------- the public JSON (v1)
+#
+# The shape of ``Assessment.public(lang)``, declared once: the API documents its answers with
+# these models. A field of a public model is the field of the same name of the Assessment's
+# model, in one language: a ``LocalText`` becomes its text in ``lang``, a ``Citation`` its
+# text (``links`` adds the citations with their URLs), a model without a public shape of its
+# own (the Case, the trail) its JSON as stored.
 
-        return {
-            "id": self.id,
-            "lang": lang,
-            "ruleset": self.ruleset.model_dump(mode="json"),
-            "case": self.case.model_dump(mode="json"),
-            "regime": {
-                "code": self.regime.code,
-                "title": self.regime.title.get(lang),
-                "legal_basis": cites(self.regime.legal_basis),
-                "links": links(self.regime.legal_basis),
-                "why": self.regime.why.get(lang) if self.regime.why else None,
-            },
-            "derived": self.derived,
-            "routes": [
-                {
-                    "code": route.code,
-                    "available": route.available,
-                    "title": route.title.get(lang),
-                    "legal_basis": cites(route.legal_basis),
-                    "links": links(route.legal_basis),
-                    "why": route.why.get(lang),
-                    "steps": [step.get(lang) for step in route.steps],
-                    "texts": {key: text.get(lang) for key, text in route.texts.items()},
-                    "rules": route.rules,
-                    "draft": route.draft,
-                }
-                for route in self.routes
-            ],
-            "obligations": [
-                {
-                    "code": item.code,
-                    "title": item.title.get(lang),
-                    "legal_basis": cites(item.legal_basis),
-                    "links": links(item.legal_basis),
-                    "why": item.why.get(lang) if item.why else None,
-                    "steps": [step.get(lang) for step in item.steps],
-                    "texts": {key: text.get(lang) for key, text in item.texts.items()},
-                    "rules": item.rules,
-                    "draft": item.draft,
-                }
-                for item in self.obligations
-            ],
-            "warnings": [
-                {
-                    "code": item.code,
-                    "title": item.title.get(lang),
-                    "message": item.message.get(lang),
-                    "legal_basis": cites(item.legal_basis),
-                    "rules": item.rules,
-                }
-                for item in self.warnings
-            ],
-            "trail": [entry.model_dump(mode="json") for entry in self.trail],
-            "documents": [document.model_dump(mode="json") for document in self.documents],
-            "open_questions": [
-                {
-                    "field": question.field,
-                    "label": question.label.get(lang),
-                    "advice": question.advice.get(lang) if question.advice else None,
-                    "branches": [
-                        {
-                            "answer": branch.answer,
-                            "answer_label": branch.answer_label.get(lang),
-                            "regime": branch.regime,
-                            "regime_title": branch.regime_title.get(lang),
-                            "opens": branch.opens,
-                            "closes": branch.closes,
-                            "adds_obligations": branch.adds_obligations,
-                            "removes_obligations": branch.removes_obligations,
-                        }
-                        for branch in question.branches
-                    ],
-                }
-                for question in self.open_questions
-            ],
-            "find_out": [
-                {
-                    "field": item.field,
-                    "label": item.label.get(lang),
-                    "advice": item.advice.get(lang) if item.advice else None,
-                }
-                for item in self.find_out
-            ],
-            "generated_at": self.generated_at.isoformat(),
-        }
+
+class PublicModel(BaseModel):
+    """A part of the public JSON (see above)."""
+
+
+class Link(PublicModel):
+    citation: str = Field(description='A citation, e.g. "FOA § 16-9".')
+    url: str | None = Field(default=None, description="Where to read it (lovdata.no).")
+
+
+class PublicRegime(PublicModel):
+    code: str = Field(
+        description="outside_scope | part_i | part_ii | part_iii | part_iv | not_procurement"
+    )
+    title: str
+    legal_basis: list[str]
+    links: list[Link]
+    why: str | None = None
+
+
+class PublicRoute(PublicModel):
+    code: str
+    available: bool
+    title: str
+    legal_basis: list[str]
+    links: list[Link]
+    why: str
+    steps: list[str]
+    texts: dict[str, str]
+    rules: list[str]
+    draft: bool
+
+
+class PublicObligation(PublicModel):
+    code: str
+    title: str
+    legal_basis: list[str]
+    links: list[Link]
+    why: str | None = None
+    steps: list[str]
+    texts: dict[str, str]
+    rules: list[str]
+    draft: bool
+
+
+class PublicWarning(PublicModel):
+    code: str
+    title: str
+    message: str
+    legal_basis: list[str]
+    rules: list[str]
+
+
+class PublicBranch(PublicModel):
+    answer: str
+    answer_label: str
+    regime: str
+    regime_title: str
+    opens: list[str]
+    closes: list[str]
+    adds_obligations: list[str]
+    removes_obligations: list[str]
+
+
+class PublicOpenQuestion(PublicModel):
+    field: str
+    label: str
+    advice: str | None = Field(default=None, description="What to find out.")
+    branches: list[PublicBranch]
+
+
+class PublicFindOut(PublicModel):
+    field: str
+    label: str
+    advice: str | None = Field(default=None, description="What to find out.")
+
+
+class PublicAssessment(PublicModel):
+    """The v1 Assessment JSON (design.md section 4), texts in one language."""
+
+    id: str | None = Field(description="Unguessable identifier of the saved assessment.")
+    lang: Lang
+    ruleset: RulesetInfo
+    case: Case
+    regime: PublicRegime
+    derived: dict[str, Any]
+    routes: list[PublicRoute]
+    obligations: list[PublicObligation]
+    warnings: list[PublicWarning]
+    trail: list[TrailEntry]
+    documents: list[SourceDocument]
+    open_questions: list[PublicOpenQuestion] = Field(
+        description='Answers given as "unknown" that would change the result.'
+    )
+    find_out: list[PublicFindOut] = Field(
+        description='Other answers given as "unknown" worth finding out: they change a warning.'
+    )
+    generated_at: dt.datetime
+
+
+def _shape_of(annotation: Any) -> type[PublicModel] | None:
+    """The public model a field holds (itself, or in a list), if any."""
+    for candidate in (annotation, *typing.get_args(annotation)):
+        if isinstance(candidate, type) and issubclass(candidate, PublicModel):
+            return candidate
+    return None
+
+
+@functools.cache
+def _plan(shape: type[PublicModel]) -> tuple[tuple[str, type[PublicModel] | None], ...]:
+    hints = typing.get_type_hints(shape)
+    return tuple((name, _shape_of(hints[name])) for name in shape.model_fields)
+
+
+def _public(item: BaseModel, shape: type[PublicModel], lang: str) -> dict[str, Any]:
+    """``item`` in the shape of ``shape``, texts in ``lang``."""
+    result: dict[str, Any] = {}
+    for name, inner in _plan(shape):
+        if name == "lang":
+            result[name] = lang
+        elif name == "links":
+            result[name] = [{"citation": c.text, "url": c.url} for c in item.legal_basis]
+        elif inner is not None:
+            value = getattr(item, name)
+            if isinstance(value, list):
+                result[name] = [_public(part, inner, lang) for part in value]
+            else:
+                result[name] = _public(value, inner, lang)
+        else:
+            result[name] = _plain(getattr(item, name), lang)
+    return result
+
+
+def _plain(value: Any, lang: str) -> Any:
+    if isinstance(value, LocalText):
+        return value.get(lang)
+    if isinstance(value, Citation):
+        return value.text
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, list):
+        return [_plain(part, lang) for part in value]
+    if isinstance(value, dict):
+        return {key: _plain(part, lang) for key, part in value.items()}
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return value
