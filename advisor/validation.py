@@ -11,20 +11,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-FIELD_LABELS: dict[str, tuple[str, str]] = {
-    "law_as_of": ("lovdato", "law date"),
-    "title": ("tittel", "title"),
-    "buyer_type": ("type oppdragsgiver", "buyer type"),
-    "arrangement": ("ordning", "arrangement"),
-    "subject": ("art (varer, tjenester, bygg og anlegg)", "kind (goods, services, works)"),
-    "service_type": ("tjenestetype", "service type"),
-    "cpv": ("CPV-kode", "CPV code"),
-    "estimated_value_nok": ("anslått verdi", "estimated value"),
-    "duration_months": ("varighet i måneder", "duration in months"),
-    "target_supplier": ("målgruppe", "target supplier"),
-    "wants_reservation": ("ønsker reservasjon", "wants reservation"),
-}
-
 # pydantic error type -> (nb, en); ``{...}`` are filled from the error's ``ctx``.
 MESSAGES: dict[str, tuple[str, str]] = {
     "missing": ("Feltet må fylles ut.", "This field is required."),
@@ -72,13 +58,6 @@ VALUE_ERRORS: dict[str, tuple[str, str]] = {
         "The CPV code must be 8 digits, optionally with a check digit (e.g. 90910000-9).",
     ),
 }
-
-
-def field_label(name: str, lang: str) -> str:
-    labels = FIELD_LABELS.get(name)
-    if labels is None:
-        return name
-    return labels[1] if lang == "en" else labels[0]
 
 
 def _location(loc: tuple[Any, ...]) -> str:

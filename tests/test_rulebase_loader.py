@@ -697,3 +697,13 @@ def test_every_case_answer_is_named_and_every_unknown_answer_has_advice() -> Non
             advice = inputs[name].find_out
             assert advice and advice.nb.startswith("Finn ut") and advice.en.startswith("Find out")
     assert rulebase.fact_label("cpv_num").en == "the CPV code"
+
+
+def test_an_answer_without_its_words_in_facts_yaml_is_refused(rules: Path) -> None:
+    text = (rules / "facts.yaml").read_text(encoding="utf-8")
+    start = text.index("  target_group:\n")
+    block = text[start : text.index("  target_supplier:\n")]
+    path = edit_facts(rules, block, "")
+    (message,) = invalid(rules)
+    assert message.startswith(f"{path}:")
+    assert message.endswith("the Case's 'target_group' needs its words here (label, title, type)")

@@ -103,10 +103,21 @@ def _check_citations(
             errors.append(located.error((*path, index), problem))
 
 
+#: The Case's fields that are not facts the rules read (the pages name them themselves).
+NOT_FACTS = frozenset({"title", "law_as_of"})
+
+
 def _check_fact_words(rulebase: RuleBase, located: Located) -> list[SourceError]:
-    """Every answer a user can leave as "vet ikke" says what to find out; the facts the Case
-    adds to the answers (``NORMALISED_FACTS``) have their words, and only those."""
+    """Every answer of the Case has its words (the pages, the PDF and the API name answers
+    only from here), every answer a user can leave as "vet ikke" says what to find out, and
+    the facts the Case adds to the answers (``NORMALISED_FACTS``) have their words too."""
     errors = []
+    for name in Case.model_fields.keys() - rulebase.facts.inputs.keys() - NOT_FACTS:
+        errors.append(
+            located.error(
+                ("inputs",), f"the Case's '{name}' needs its words here (label, title, type)"
+            )
+        )
     for name, spec in rulebase.facts.inputs.items():
         if spec.values and "unknown" in spec.values and spec.find_out is None:
             errors.append(
