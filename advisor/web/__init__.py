@@ -6,7 +6,7 @@ Each feature owns its module and its blueprint (named in brackets):
 |---|---|---|
 | ``advisor/health.py`` | ``health`` | ``/healthz`` and ``/readyz`` |
 | ``advisor/wizard/`` | ``wizard`` | the front page, the questions, the review page |
-| ``advisor/result.py`` | ``result`` | ``/vurdering/<id>``: result page, guidance PDF, delete, re-assess |
+| ``advisor/result/`` | ``result`` | ``/vurdering/<id>``: result page, guidance PDF, delete, re-assess |
 | ``advisor/api.py`` | ``api`` | the JSON API under ``/api/v1`` (CSRF-exempt by its name ``api``) |
 | ``advisor/screening/views.py`` | ``screening`` | ``/plan``: screen a whole procurement plan |
 | ``advisor/explorer.py`` | ``explorer`` | the rules explorer |
