@@ -4,7 +4,8 @@ Each answer given as "vet ikke" (unknown) that some finding depends on is tried 
 no, through the plain reference evaluator (``engine.rerun_plain``: the same compiled rules, the
 facts that changed worked out again). An answer for which yes or no gives another regime, other
 open routes or other obligations is an *open question*, with what each such answer leads to.
-An answer for which yes or no only changes the warnings is still worth finding out. Both carry the rule base's advice on what to find out (facts.yaml ``find_out``).
+An answer for which yes or no only changes the warnings is still worth finding out. Both carry
+the rule base's advice on what to find out (facts.yaml ``find_out``).
 """
 
 from __future__ import annotations
@@ -31,18 +32,15 @@ class Result:
     @classmethod
     def of(cls, period: PreparedPeriod, outcome: Outcome) -> Result:
         fired = [period.rules[rule_id] for rule_id in outcome.fired if rule_id in period.rules]
-        kinds: dict[str, set[str]] = {"open": set(), "closed": set(), "obligation": set()}
-        kinds["warning"] = set()
-        for rule in fired:
-            if rule.kind == "route":
-                kinds["open" if rule.available else "closed"].add(rule.code)
-            else:
-                kinds[rule.kind].add(rule.code)
+
+        def codes(kind: str, available: bool = True) -> frozenset[str]:
+            return frozenset(r.code for r in fired if r.kind == kind and r.available == available)
+
         return cls(
             regime=outcome.derived.get("regime"),
-            routes=frozenset(kinds["open"] - kinds["closed"]),
-            obligations=frozenset(kinds["obligation"]),
-            warnings=frozenset(kinds["warning"]),
+            routes=codes("route") - codes("route", available=False),
+            obligations=codes("obligation"),
+            warnings=codes("warning"),
         )
 
     def same_advice(self, other: Result) -> bool:

@@ -94,9 +94,6 @@ class Prepared:
             )
             for loaded in rulebase.rules
         }
-        self._statuses = {
-            rule_id: loaded.rule.status.value for rule_id, loaded in loaded_rules.items()
-        }
         self._loaded_rules = loaded_rules
         self.periods = {period.start: self._prepare(period) for period in periods}
 
@@ -183,7 +180,8 @@ class Prepared:
             conclusion = f"route {rule.code} {'open' if rule.available else 'closed'}"
         else:
             conclusion = f"{rule.kind} {rule.code}"
-        status = self._statuses.get(rule.id) or ("draft" if rule.draft else "approved")
+        loaded = self._loaded_rules.get(rule.id)  # a derived fact's case is not a rule
+        status = loaded.rule.status.value if loaded else ("draft" if rule.draft else "approved")
         return TrailPart(
             conclusion=conclusion,
             status=status,
