@@ -31,7 +31,7 @@ from advisor.state import current_state
 
 bp = Blueprint("explorer", __name__, url_prefix="/regler")
 
-STATUSES = ("draft", "approved", "retired")
+STATUSES = ("draft", "checked", "approved", "retired")
 KINDS = ("route", "obligation", "warning", "derive")
 MAX_QUERY = 200
 
@@ -58,6 +58,9 @@ class Entry:
     where: str  # file:line
     reviewed_by: str | None = None
     reviewed_on: dt.date | None = None
+    checked_by: str | None = None
+    checked_on: dt.date | None = None
+    checked_against: list[dict[str, str]] = field(default_factory=list)
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
     note: str | None = None
@@ -76,8 +79,12 @@ class Entry:
 class ParameterValueView:
     valid_from: dt.date
     value: Any
-    draft: bool
+    status: str
     note: str | None
+
+    @property
+    def draft(self) -> bool:
+        return self.status == "draft"
 
 
 @dataclass
@@ -108,6 +115,19 @@ _cache_lock = threading.Lock()
 
 def _cite(items: list[str], rulebase: RuleBase) -> list[Citation]:
     return [Citation(text=item, url=citations.url(item, rulebase)) for item in dict.fromkeys(items)]
+
+
+def _source_links(ids: list[str], rulebase: RuleBase) -> list[dict[str, str]]:
+    """Titles and links of source texts named by id (a document or an act of sources.yaml)."""
+    links = []
+    for source in ids:
+        if source in rulebase.sources.documents:
+            document = rulebase.sources.documents[source]
+            links.append({"title": document.title, "url": document.url})
+        elif source in rulebase.sources.acts:
+            act = rulebase.sources.acts[source]
+            links.append({"title": act.name.nb, "url": act.url})
+    return links
 
 
 def _where(located: Any, path: tuple) -> str:
@@ -205,6 +225,11 @@ def build(rulebase: RuleBase, assessor: Any) -> Catalogue:
                 where=_where(loaded.located, (loaded.index, "id")),
                 reviewed_by=rule.reviewed.by if rule.reviewed else None,
                 reviewed_on=rule.reviewed.on if rule.reviewed else None,
+                checked_by=rule.checked.by if rule.checked else None,
+                checked_on=rule.checked.on if rule.checked else None,
+                checked_against=_source_links(rule.checked.against, rulebase)
+                if rule.checked
+                else [],
                 valid_from=rule.valid_from,
                 valid_to=rule.valid_to,
                 note=rule.note,
@@ -244,7 +269,7 @@ def build(rulebase: RuleBase, assessor: Any) -> Catalogue:
     for name, parameter in rulebase.parameters.items():
         located, _ = rulebase.parameter_files[name]
         values = [
-            ParameterValueView(day, item.value, item.status == Status.draft, item.note)
+            ParameterValueView(day, item.value, item.status.value, item.note)
             for day, item in sorted(parameter.values.items())
         ]
         view = ParameterView(

@@ -23,6 +23,8 @@ PROBE = """\
   status: draft
   note: Bare for testen av regelutforskeren.
   valid_from: 2020-02-19
+  changes:
+    - {on: 2020-02-19, kind: law, nb: Prøveendring., en: Probe change.}
   legal_basis: ["FOA § 8-8"]
   sources: [nfd_reserverte_kontrakter]
   when:
@@ -97,14 +99,18 @@ def test_draft_is_clearly_marked_with_its_note(client: FlaskClient) -> None:
 
 
 def test_legal_basis_links_review_and_dates(client: FlaskClient, rulebase: RuleBase) -> None:
-    approved = next(
-        l for l in rulebase.rules if l.rule.reviewed and l.rule.status.value == "approved"
-    )
-    text = page(client, f"/regler/{approved.id}")
-    for citation in approved.rule.legal_basis:
+    checked = next(l for l in rulebase.rules if l.rule.status.value == "checked")
+    text = html.unescape(page(client, f"/regler/{checked.id}"))
+    for citation in checked.rule.legal_basis:
         assert citation in text
     assert 'href="https://lovdata.no/' in text
-    assert f"Gjennomgått av {approved.rule.reviewed.by}" in text
+    # checked by the team is said as such, never as a lawyer's approval
+    assert "Kontrollert mot kildeteksten, ennå ikke godkjent av en jurist" in text
+    assert "Ikke gjennomgått" in text
+    assert f"Kontrollert av {checked.rule.checked.by}" in text
+    against = rulebase.sources.documents[checked.rule.checked.against[0]]
+    assert against.title in text
+    assert "Godkjent" not in text
     probe = page(client, "/regler/zz.explorer_probe")
     assert "fra 19. februar 2020" in probe
     assert "Ikke gjennomgått" in probe
@@ -150,8 +156,10 @@ def test_filter_by_status(client: FlaskClient, rulebase: RuleBase) -> None:
         if c.case.status.value == "draft"
     }
     assert drafts == expected
-    approved = set(articles(page(client, "/regler?status=approved")))
-    assert "zz.explorer_probe" not in approved and approved
+    checked = set(articles(page(client, "/regler?status=checked")))
+    assert "zz.explorer_probe" not in checked and checked
+    assert checked.isdisjoint(drafts)
+    assert not articles(page(client, "/regler?status=approved"))  # no lawyer has approved yet
     assert 'id="param-' not in page(client, "/regler?status=draft")
 
 

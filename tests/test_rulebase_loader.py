@@ -168,7 +168,7 @@ def test_unknown_key_in_then(rules: Path) -> None:
 def test_wrong_status(rules: Path) -> None:
     path = write_rule(rules, with_line("status: approved", "status: maybe"))
     messages = invalid(rules)
-    expected = f"{where(path, 'maybe')}'status': Input should be 'draft', 'approved' or 'retired'"
+    expected = f"{where(path, 'maybe')}'status': Input should be 'draft', 'checked', 'approved' or 'retired'"
     assert expected in messages
 
 
@@ -354,6 +354,92 @@ def test_draft_rule_without_note(rules: Path) -> None:
     assert invalid(rules) == [f"{where(path, 'draft')}a draft rule needs a 'note' saying why"]
 
 
+def test_checked_rule_names_who_checked_it_against_which_text(rules: Path) -> None:
+    review = '  reviewed: {by: "Test", on: 2026-11-25}\n'
+    path = write_rule(
+        rules, with_line("status: approved", "status: checked", GOOD_RULE.replace(review, ""))
+    )
+    assert invalid(rules) == [
+        f"{where(path, 'checked')}a checked rule needs "
+        "'checked: {by: ..., on: ..., against: [source id]}'"
+    ]
+
+
+def test_checked_against_an_unknown_source_text(rules: Path) -> None:
+    rule = with_line(
+        '  reviewed: {by: "Test", on: 2026-11-25}\n',
+        "  checked: {by: utviklerteamet, on: 2026-11-25, against: [foa_lovdata_2042]}\n",
+    ).replace("status: approved", "status: checked")
+    path = write_rule(rules, rule)
+    assert invalid(rules) == [
+        f"{where(path, 'foa_lovdata_2042')}unknown source text 'foa_lovdata_2042' "
+        "(did you mean 'foa_lovdata_2024'?) (an id in sources.yaml)"
+    ]
+
+
+def test_a_draft_is_not_checked(rules: Path) -> None:
+    rule = with_line(
+        '  status: approved\n  reviewed: {by: "Test", on: 2026-11-25}\n',
+        "  status: draft\n  note: Usikker.\n"
+        "  checked: {by: utviklerteamet, on: 2026-11-25, against: foa_lovdata_2024}\n",
+    )
+    path = write_rule(rules, rule)
+    assert invalid(rules) == [
+        f"{where(path, '{by: utviklerteamet')}a draft rule is not checked: remove 'checked' or "
+        "set 'status: checked'"
+    ]
+
+
+def test_change_note_needs_both_languages(rules: Path) -> None:
+    rule = with_line(
+        "  status: approved\n",
+        "  status: approved\n  changes: [{on: 2024-01-01, nb: Endret., en: ' '}]\n",
+    )
+    path = write_rule(rules, rule)
+    assert invalid(rules) == [
+        f"{where(path, '{on: 2024-01-01')}give the change note in both nb and en"
+    ]
+
+
+def test_dated_value_without_change_note(rules: Path) -> None:
+    parameters = rules / "parameters" / "zz.yaml"
+    parameters.write_text(
+        "zz_amount:\n"
+        "  label: {nb: et beløp, en: an amount}\n"
+        '  legal_basis: ["FOA § 5-1"]\n'
+        "  values:\n"
+        "    2017-01-01: 100000\n"
+        "    2024-03-14: 200000\n",
+        encoding="utf-8",
+    )
+    assert invalid(rules) == [
+        f"{where(parameters, '2024-03-14')}the value from 2024-03-14 needs a change note "
+        "('change: {nb: ..., en: ...}': what it changes for a buyer)"
+    ]
+
+
+def test_scaled_parameter_follows_its_base_and_names_a_real_one(rules: Path) -> None:
+    parameters = rules / "parameters" / "zz.yaml"
+    parameters.write_text(
+        "zz_band:\n"
+        "  label: {nb: et bånd, en: a band}\n"
+        '  legal_basis: ["FOA § 5-3"]\n'
+        "  scale_of: {parameter: eos_threshold_other, factor: 1.1}\n",
+        encoding="utf-8",
+    )
+    band = load_rulebase(rules).parameters["zz_band"]
+    assert band.values[dt.date(2024, 3, 14)].value == 2_530_000
+    assert band.values[dt.date(2018, 4, 6)].value == 2_200_000
+    parameters.write_text(
+        parameters.read_text(encoding="utf-8").replace("eos_threshold_other", "eos_treshold_other"),
+        encoding="utf-8",
+    )
+    assert invalid(rules) == [
+        f"{where(parameters, 'eos_treshold_other')}'eos_treshold_other' is not a parameter with "
+        "values (did you mean 'eos_threshold_other'?)"
+    ]
+
+
 # ----------------------------------------------------------------------------------- dated law
 
 
@@ -370,7 +456,7 @@ def test_parameter_undefined_for_a_date_a_rule_uses_it(rules: Path) -> None:
         "  label: {nb: et sent beløp, en: a late amount}\n"
         '  legal_basis: ["FOA § 5-1"]\n'
         "  values:\n"
-        f"    {later.isoformat()}: 500000\n",
+        f"    {later.isoformat()}: {{value: 500000, change: {{nb: Endret., en: Changed.}}}}\n",
         encoding="utf-8",
     )
     path = write_rule(rules, with_line("$national_threshold", "$zz_late_amount"))
@@ -396,11 +482,16 @@ def test_parameter_used_by_a_rule_that_starts_after_it_is_fine(rules: Path) -> N
         "zz_late_amount:\n"
         "  label: {nb: et sent beløp, en: a late amount}\n"
         '  legal_basis: ["FOA § 5-1"]\n'
-        f"  values: {{{later.isoformat()}: 500000}}\n",
+        f"  values: {{{later.isoformat()}: {{value: 500000, change: {{nb: x, en: y}}}}}}\n",
         encoding="utf-8",
     )
     rule = with_line("$national_threshold", "$zz_late_amount")
-    rule = with_line("  status: approved\n", f"  status: approved\n  valid_from: {later}\n", rule)
+    rule = with_line(
+        "  status: approved\n",
+        f"  status: approved\n  valid_from: {later}\n"
+        f"  changes: [{{on: {later}, kind: law, nb: Ny regel., en: New rule.}}]\n",
+        rule,
+    )
     write_rule(rules, rule)
     messages = invalid(rules)
     assert len(messages) == 1 and "give a value from" in messages[0]
@@ -409,7 +500,8 @@ def test_parameter_used_by_a_rule_that_starts_after_it_is_fine(rules: Path) -> N
 def test_valid_to_before_valid_from(rules: Path) -> None:
     rule = with_line(
         "  status: approved\n",
-        "  status: approved\n  valid_from: 2020-01-01\n  valid_to: 2019-12-31\n",
+        "  status: approved\n  valid_from: 2020-01-01\n  valid_to: 2019-12-31\n"
+        "  changes: [{on: 2020-01-01, kind: law, nb: Ny regel., en: New rule.}]\n",
     )
     path = write_rule(rules, rule)
     assert invalid(rules) == [f"{where(path, '2019-12-31')}valid_to is before valid_from"]

@@ -181,7 +181,7 @@ class Prepared:
         else:
             conclusion = f"{rule.kind} {rule.code}"
         loaded = self._loaded_rules.get(rule.id)  # a derived fact's case is not a rule
-        status = loaded.rule.status.value if loaded else ("draft" if rule.draft else "approved")
+        status = loaded.rule.status.value if loaded else ("draft" if rule.draft else "checked")
         return TrailPart(
             conclusion=conclusion,
             status=status,

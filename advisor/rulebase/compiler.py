@@ -9,15 +9,17 @@ durable-rules engine and the plain-Python reference evaluator run the same trees
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from advisor.rulebase import conditions
 from advisor.rulebase.loader import RuleBase
-from advisor.rulebase.schema import Parameter, Status
+from advisor.rulebase.schema import Parameter, Rule, Status
 
 ONE_DAY = dt.timedelta(days=1)
+PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")  # a parameter named in a text
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,13 @@ def _params(node: conditions.Node, rulebase: RuleBase, date: dt.date) -> dict[st
     return result
 
 
+def text_params(rule: Rule) -> set[str]:
+    """The parameters a rule's texts name (``{small_lots_works}``): its advice rests on their
+    values as much as on those of its condition."""
+    texts = [rule.explain, *rule.steps, *rule.texts.values()]
+    return {name for text in texts for name in PLACEHOLDER.findall(text.nb + " " + text.en)}
+
+
 def compile_period(rulebase: RuleBase, start: dt.date, end: dt.date | None) -> Period:
     period_info = rulebase.law_period(start)
     decisions: dict[str, list[CompiledRule]] = {}
@@ -195,6 +204,10 @@ def compile_period(rulebase: RuleBase, start: dt.date, end: dt.date | None) -> P
         params = _params(loaded.condition, rulebase, start)
         values = {key: item.value for key, item in params.items()}
         explained = conditions.substitute(loaded.condition, values)
+        for name in sorted(text_params(rule) - set(params)):
+            bound = parameter_value(rulebase.parameters[name], name, start)
+            if bound is not None:
+                params[name] = bound
         rules.append(
             CompiledRule(
                 id=rule.id,

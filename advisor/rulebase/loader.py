@@ -20,6 +20,7 @@ from advisor.rulebase.schema import (
     DerivedCase,
     FactsFile,
     Parameter,
+    ParameterValue,
     Rule,
     RulesetFile,
     SourcesFile,
@@ -251,6 +252,26 @@ def load_rulebase(root: Path | str) -> RuleBase:
                 parameter_files[name] = (located, name)
             except _Errors as exc:
                 errors.extend(exc.errors)
+
+    for name, parameter in parameters.items():
+        if parameter.scale_of is None:
+            continue
+        located, _ = parameter_files[name]
+        base = parameters.get(parameter.scale_of.parameter)
+        if base is None or base.scale_of is not None:
+            hint = conditions.did_you_mean(parameter.scale_of.parameter, parameters)
+            errors.append(
+                located.error(
+                    (name, "scale_of", "parameter"),
+                    f"'{parameter.scale_of.parameter}' is not a parameter with values{hint}",
+                )
+            )
+            continue
+        factor = parameter.scale_of.factor
+        parameter.values = {
+            day: ParameterValue(value=round(value.value * factor), status=value.status)
+            for day, value in base.values.items()
+        }
 
     rules: list[LoadedRule] = []
     rule_files = sorted(p for p in root.glob("*.yaml") if p.name not in RESERVED_FILES)

@@ -16,14 +16,49 @@ class Strict(BaseModel):
 
 
 class Status(StrEnum):
+    """How far a rule (or a dated value) can be trusted.
+
+    ``checked`` means the team has read it against the source text named in ``checked.against``;
+    only a named legal reviewer's approval makes it ``approved``. ``draft`` rests on secondary
+    sources or a reading that is not settled, and says why in ``note``.
+    """
+
     draft = "draft"
+    checked = "checked"
     approved = "approved"
     retired = "retired"
 
 
 class Review(Strict):
+    """A named legal reviewer's approval."""
+
     by: str
     on: dt.date
+
+
+class Check(Strict):
+    """Who read a rule against which source texts (ids in ``sources.yaml``), and when."""
+
+    by: str
+    on: dt.date
+    against: list[str] = Field(min_length=1)
+
+    @field_validator("against", mode="before")
+    @classmethod
+    def _one_or_more(cls, raw: Any) -> Any:
+        return [raw] if isinstance(raw, str) else raw
+
+
+class ChangeNote(Strict):
+    """What a change of the law or of the advice means for a buyer, dated, in nb and en.
+
+    ``kind``: ``law`` when the law changed on ``on``; ``advice`` when the rule base's advice was
+    corrected or extended on ``on`` (the law itself did not change then)."""
+
+    on: dt.date
+    kind: Literal["law", "advice"] = "advice"
+    nb: str
+    en: str
 
 
 class LawPeriod(Strict):
@@ -83,7 +118,7 @@ class DerivedCase(Strict):
     when: Any = None
     otherwise: bool = False
     value: Any
-    status: Status = Status.approved
+    status: Status = Status.checked
     legal_basis: list[str] = []
     explain: LocalText | None = None
     note: str | None = None
@@ -132,10 +167,22 @@ class CatalogFile(Strict):
 
 
 class ParameterValue(Strict):
+    """One dated value. ``change`` says in nb and en what the value changes for a buyer from
+    its date (required for every value after the rule base's first date)."""
+
     value: float | int
-    status: Status = Status.approved
+    status: Status = Status.checked
     source: str | None = None
     note: str | None = None
+    change: LocalText | None = None
+
+
+class ScaleOf(Strict):
+    """A parameter whose dated values are another parameter's values times ``factor`` (for
+    example a band around a threshold), so that a new value of the threshold is one line."""
+
+    parameter: str
+    factor: float = Field(gt=0)
 
 
 class Parameter(Strict):
@@ -144,7 +191,14 @@ class Parameter(Strict):
     legal_basis: list[str] = Field(min_length=1)
     source: str | None = None
     note: str | None = None
-    values: dict[dt.date, ParameterValue] = Field(min_length=1)
+    values: dict[dt.date, ParameterValue] = {}
+    scale_of: ScaleOf | None = None
+
+    @model_validator(mode="after")
+    def _values_or_scale(self) -> Parameter:
+        if bool(self.values) == bool(self.scale_of):
+            raise ValueError("a parameter has either 'values' or 'scale_of'")
+        return self
 
     @field_validator("values", mode="before")
     @classmethod
@@ -184,6 +238,7 @@ class Rule(Strict):
     title: LocalText
     status: Status
     reviewed: Review | None = None
+    checked: Check | None = None
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
     legal_basis: list[str] = Field(min_length=1)
@@ -194,19 +249,33 @@ class Rule(Strict):
     steps: list[LocalText] = []
     texts: dict[str, LocalText] = {}
     note: str | None = None
+    changes: list[ChangeNote] = []
 
 
 class RouteExpect(Strict):
+    """A route open or closed; ``legal_basis`` must all be cited, ``not_legal_basis`` none."""
+
     available: bool
     legal_basis: list[str] | None = None
+    not_legal_basis: list[str] | None = None
+
+
+class FindingExpect(Strict):
+    """An obligation or warning present or absent, with citations as in ``RouteExpect``."""
+
+    present: bool
+    legal_basis: list[str] | None = None
+    not_legal_basis: list[str] | None = None
 
 
 class Expect(Strict):
     regime: str | None = None
     derived: dict[str, Any] = {}
     routes: dict[str, bool | RouteExpect] = {}
-    obligations: dict[str, bool] = {}
-    warnings: dict[str, bool] = {}
+    obligations: dict[str, bool | FindingExpect] = {}
+    warnings: dict[str, bool | FindingExpect] = {}
+    sources: dict[str, bool] = {}  # source documents (sources.yaml) the advice relies on
+    parameters: dict[str, float] = {}  # the dated value of a parameter the advice used
 
 
 class TestCase(Strict):

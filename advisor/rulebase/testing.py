@@ -11,7 +11,7 @@ from advisor.assessment import Assessment
 from advisor.case import Case
 from advisor.engine import Outcome
 from advisor.rulebase.loader import LoadedTest
-from advisor.rulebase.schema import RouteExpect, Status
+from advisor.rulebase.schema import FindingExpect, RouteExpect, Status
 from advisor.rulebase.yamlsrc import SourceError
 
 
@@ -60,22 +60,48 @@ def differences(assessment: Assessment, loaded: LoadedTest) -> list[str]:
         if available != spec.available:
             state = "open" if spec.available else "closed"
             found.append(f"route {code}: expected {state}, got {'open' if available else 'closed'}")
-        elif spec.legal_basis is not None and route is not None:
-            got_basis = [c.text for c in route.legal_basis]
-            missing = [c for c in spec.legal_basis if c not in got_basis]
-            if missing:
-                found.append(f"route {code}: expected legal basis {missing}, got {got_basis}")
-    codes = {
-        "obligation": {item.code for item in assessment.obligations},
-        "warning": {item.code for item in assessment.warnings},
-    }
-    for kind, expected in (("obligation", expect.obligations), ("warning", expect.warnings)):
-        for code, present in expected.items():
-            if (code in codes[kind]) != present:
+        elif route is not None:
+            found += _citation_differences(f"route {code}", route.legal_basis, spec)
+    for kind, expected, items in (
+        ("obligation", expect.obligations, assessment.obligations),
+        ("warning", expect.warnings, assessment.warnings),
+    ):
+        by_code = {item.code: item for item in items}
+        for code, wanted in expected.items():
+            spec = wanted if isinstance(wanted, FindingExpect) else FindingExpect(present=wanted)
+            item = by_code.get(code)
+            if (item is not None) != spec.present:
                 found.append(
-                    f"{kind} {code}: expected {'present' if present else 'absent'}, "
-                    f"got {'present' if code in codes[kind] else 'absent'}"
+                    f"{kind} {code}: expected {'present' if spec.present else 'absent'}, "
+                    f"got {'present' if item is not None else 'absent'}"
                 )
+            elif item is not None:
+                found += _citation_differences(f"{kind} {code}", item.legal_basis, spec)
+    values = {use.name: use.value for entry in assessment.trail for use in entry.parameters}
+    for name, value in expect.parameters.items():
+        if values.get(name) != value:
+            found.append(f"parameter {name}: expected {value} to be used, got {values.get(name)}")
+    used = {document.id for document in assessment.documents}
+    for source, present in expect.sources.items():
+        if (source in used) != present:
+            found.append(
+                f"source {source}: expected {'relied on' if present else 'not relied on'}, "
+                f"got {'relied on' if source in used else 'not relied on'}"
+            )
+    return found
+
+
+def _citation_differences(
+    what: str, cited: list[Any], spec: RouteExpect | FindingExpect
+) -> list[str]:
+    got = [c.text for c in cited]
+    found = []
+    missing = [c for c in spec.legal_basis or [] if c not in got]
+    if missing:
+        found.append(f"{what}: expected legal basis {missing}, got {got}")
+    unwanted = [c for c in spec.not_legal_basis or [] if c in got]
+    if unwanted:
+        found.append(f"{what}: expected no {unwanted} in the legal basis, got {got}")
     return found
 
 
@@ -175,10 +201,12 @@ def probe_cases(assessor: Any) -> list[Case]:
 
 
 def contradiction_problems(assessor: Any, extra: list[Case]) -> list[SourceError]:
-    """Two approved rules that open and close the same route for the same case."""
+    """Two approved or checked rules that open and close the same route for the same case."""
     rulebase = assessor.rulebase
     approved = {
-        loaded.id: loaded for loaded in rulebase.rules if loaded.rule.status == Status.approved
+        loaded.id: loaded
+        for loaded in rulebase.rules
+        if loaded.rule.status in (Status.approved, Status.checked)
     }
     seen: set[tuple[str, str]] = set()
     problems = []
@@ -199,7 +227,7 @@ def contradiction_problems(assessor: Any, extra: list[Case]) -> list[SourceError
                 problems.append(
                     loaded.located.error(
                         (loaded.index, "then"),
-                        f"approved rules '{opener.id}' and '{closer.id}' both decide route "
+                        f"non-draft rules '{opener.id}' and '{closer.id}' both decide route "
                         f"'{opener.code}' (open and closed) for the same case "
                         f"({case.model_dump_json(exclude_defaults=True)})",
                     )

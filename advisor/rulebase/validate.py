@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from typing import Any
 
@@ -10,12 +9,10 @@ from pydantic import ValidationError
 
 from advisor.case import NORMALISED_FACTS, Case
 from advisor.rulebase import citations, conditions
-from advisor.rulebase.compiler import breakpoints, derived_order, parameter_value
+from advisor.rulebase.compiler import PLACEHOLDER, breakpoints, derived_order, parameter_value
 from advisor.rulebase.loader import RuleBase
 from advisor.rulebase.schema import Status
 from advisor.rulebase.yamlsrc import Located, SourceError
-
-PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")  # a parameter named in a text
 
 
 def known_facts(rulebase: RuleBase) -> dict[str, str]:
@@ -146,6 +143,100 @@ def _check_fact_words(rulebase: RuleBase, located: Located) -> list[SourceError]
     return errors
 
 
+def _status_problems(loaded: Any, rulebase: RuleBase) -> list[SourceError]:
+    """``approved`` needs a lawyer's ``reviewed``; ``checked`` needs ``checked`` naming known
+    source texts; a ``draft`` says why in ``note`` and is not ``checked``."""
+    rule = loaded.rule
+    base = (loaded.index,)
+    errors = []
+    if rule.status == Status.approved and rule.reviewed is None:
+        errors.append(
+            loaded.located.error(
+                (*base, "status"), "an approved rule needs 'reviewed: {by: ..., on: ...}'"
+            )
+        )
+    if rule.status == Status.checked and rule.checked is None:
+        errors.append(
+            loaded.located.error(
+                (*base, "status"),
+                "a checked rule needs 'checked: {by: ..., on: ..., against: [source id]}'",
+            )
+        )
+    if rule.status == Status.draft and not rule.note:
+        errors.append(
+            loaded.located.error((*base, "status"), "a draft rule needs a 'note' saying why")
+        )
+    if rule.status == Status.draft and rule.checked is not None:
+        errors.append(
+            loaded.located.error(
+                (*base, "checked"),
+                "a draft rule is not checked: remove 'checked' or set 'status: checked'",
+            )
+        )
+    if rule.checked is not None:
+        known = {**rulebase.sources.documents, **rulebase.sources.acts}
+        for index, source in enumerate(rule.checked.against):
+            if source not in known:
+                hint = conditions.did_you_mean(source, known)
+                errors.append(
+                    loaded.located.error(
+                        (*base, "checked", "against", index),
+                        f"unknown source text '{source}'{hint} (an id in sources.yaml)",
+                    )
+                )
+    return errors
+
+
+def _change_problems(loaded: Any, start: Any) -> list[SourceError]:
+    """Change notes in both languages, one per date; a rule that starts after the rule base
+    does has a note dated the day it starts."""
+    rule = loaded.rule
+    base = (loaded.index,)
+    errors = []
+    dates = Counter(change.on for change in rule.changes)
+    for index, change in enumerate(rule.changes):
+        path = (*base, "changes", index)
+        if not change.nb.strip() or not change.en.strip():
+            errors.append(loaded.located.error(path, "give the change note in both nb and en"))
+        if change.on < start:
+            errors.append(loaded.located.error((*path, "on"), f"the rule base starts {start}"))
+        if dates[change.on] > 1:
+            errors.append(
+                loaded.located.error((*path, "on"), f"two change notes dated {change.on}")
+            )
+    if rule.valid_from and rule.valid_from > start and rule.valid_from not in dates:
+        errors.append(
+            loaded.located.key_error(
+                (*base, "valid_from"),
+                f"the rule starts {rule.valid_from}: add a change note "
+                f"('changes: [{{on: {rule.valid_from}, kind: law, nb: ..., en: ...}}]')",
+            )
+        )
+    return errors
+
+
+def _value_change_problems(
+    name: str, parameter: Any, located: Located, start: Any
+) -> list[SourceError]:
+    """Every value after the rule base's first date says what it changes, in nb and en."""
+    errors = []
+    for day, value in sorted(parameter.values.items()):
+        if day <= start:
+            continue
+        path = (name, "values", day)
+        if value.change is None:
+            errors.append(
+                located.key_error(
+                    path,
+                    f"the value from {day} needs a change note "
+                    "('change: {nb: ..., en: ...}': what it changes for a buyer)",
+                )
+            )
+        elif not value.change.nb.strip() or not value.change.en.strip():
+            errors.append(located.error((*path, "change"), "give the change note in nb and en"))
+    return errors
+
+
 def validate(rulebase: RuleBase) -> list[SourceError]:
     errors: list[SourceError] = []
     case_fields = Case.model_fields
@@ -255,16 +346,8 @@ def validate(rulebase: RuleBase) -> list[SourceError]:
                         (*base, "texts", kind), f"unknown text kind '{kind}'{hint}"
                     )
                 )
-        if rule.status == Status.approved and rule.reviewed is None:
-            errors.append(
-                loaded.located.error(
-                    (*base, "status"), "an approved rule needs 'reviewed: {by: ..., on: ...}'"
-                )
-            )
-        if rule.status == Status.draft and not rule.note:
-            errors.append(
-                loaded.located.error((*base, "status"), "a draft rule needs a 'note' saying why")
-            )
+        errors.extend(_status_problems(loaded, rulebase))
+        errors.extend(_change_problems(loaded, start))
         for field_name in ("title", "explain"):
             text = getattr(rule, field_name)
             if not text.nb.strip() or not text.en.strip():
@@ -285,6 +368,10 @@ def validate(rulebase: RuleBase) -> list[SourceError]:
     for name, parameter in rulebase.parameters.items():
         located, _ = rulebase.parameter_files[name]
         _check_citations(parameter.legal_basis, located, (name, "legal_basis"), rulebase, errors)
+        if not parameter.values:  # a scale_of whose base is unknown (reported by the loader)
+            continue
+        if parameter.scale_of is None:
+            errors.extend(_value_change_problems(name, parameter, located, start))
         if min(parameter.values) > start:
             errors.append(
                 located.error(
