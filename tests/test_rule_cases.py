@@ -49,7 +49,7 @@ def test_rule_case(loaded: LoadedTest, assessor: Assessor) -> None:
 
 
 def test_no_rule_is_approved_on_a_developers_check() -> None:
-    """"Godkjent" means a named lawyer approved the rule; the team's own reading of the source
+    """«Godkjent» means a named lawyer approved the rule; the team's own reading of the source
     text is ``checked``, and says against which text."""
     assert RULEBASE is not None
     for loaded in RULEBASE.rules:

@@ -360,8 +360,10 @@ def test_checked_rule_names_who_checked_it_against_which_text(rules: Path) -> No
         rules, with_line("status: approved", "status: checked", GOOD_RULE.replace(review, ""))
     )
     assert invalid(rules) == [
-        f"{where(path, 'checked')}a checked rule needs "
-        "'checked: {by: ..., on: ..., against: [source id]}'"
+        (
+            f"{where(path, 'checked')}a checked rule needs "
+            "'checked: {by: ..., on: ..., against: [source id]}'"
+        )
     ]
 
 
@@ -372,8 +374,10 @@ def test_checked_against_an_unknown_source_text(rules: Path) -> None:
     ).replace("status: approved", "status: checked")
     path = write_rule(rules, rule)
     assert invalid(rules) == [
-        f"{where(path, 'foa_lovdata_2042')}unknown source text 'foa_lovdata_2042' "
-        "(did you mean 'foa_lovdata_2024'?) (an id in sources.yaml)"
+        (
+            f"{where(path, 'foa_lovdata_2042')}unknown source text 'foa_lovdata_2042' "
+            "(did you mean 'foa_lovdata_2024'?) (an id in sources.yaml)"
+        )
     ]
 
 
@@ -385,8 +389,10 @@ def test_a_draft_is_not_checked(rules: Path) -> None:
     )
     path = write_rule(rules, rule)
     assert invalid(rules) == [
-        f"{where(path, '{by: utviklerteamet')}a draft rule is not checked: remove 'checked' or "
-        "set 'status: checked'"
+        (
+            f"{where(path, '{by: utviklerteamet')}a draft rule is not checked: remove 'checked' or "
+            "set 'status: checked'"
+        )
     ]
 
 
@@ -413,8 +419,10 @@ def test_dated_value_without_change_note(rules: Path) -> None:
         encoding="utf-8",
     )
     assert invalid(rules) == [
-        f"{where(parameters, '2024-03-14')}the value from 2024-03-14 needs a change note "
-        "('change: {nb: ..., en: ...}': what it changes for a buyer)"
+        (
+            f"{where(parameters, '2024-03-14')}the value from 2024-03-14 needs a change note "
+            "('change: {nb: ..., en: ...}': what it changes for a buyer)"
+        )
     ]
 
 
@@ -435,8 +443,10 @@ def test_scaled_parameter_follows_its_base_and_names_a_real_one(rules: Path) -> 
         encoding="utf-8",
     )
     assert invalid(rules) == [
-        f"{where(parameters, 'eos_treshold_other')}'eos_treshold_other' is not a parameter with "
-        "values (did you mean 'eos_threshold_other'?)"
+        (
+            f"{where(parameters, 'eos_treshold_other')}'eos_treshold_other' is not a parameter with "
+            "values (did you mean 'eos_threshold_other'?)"
+        )
     ]
 
 
