@@ -75,6 +75,17 @@ class TargetGroup(StrEnum):
     other = "other"
 
 
+class ClimateExemption(StrEnum):
+    """Which exemption from the climate and environment duty applies (law from 1 July 2026:
+    anskaffelsesloven § 5b (3) and § 5c, FOA § 7-9 (3)-(4)); each must be justified in the
+    procurement file."""
+
+    none = "none"  # no exemption: weight, rank or specify climate and environment
+    insignificant_footprint = "insignificant_footprint"  # § 5b (3): insignificant by its nature
+    essential_interests = "essential_interests"  # § 5b (3): health, safety or preparedness
+    mandatory_minimum_requirements = "mandatory_minimum_requirements"  # § 5c
+
+
 class Answer(StrEnum):
     """A yes/no question where "vet ikke" (don't know) is a real answer."""
 
@@ -203,6 +214,12 @@ class Case(BaseModel):
     )
     target_group: TargetGroup | None = Field(
         default=None, description="The group the social aim is for."
+    )
+    climate_exemption: ClimateExemption | None = Field(
+        default=None,
+        description="From 1 July 2026: which exemption from the climate and environment duty "
+        "the buyer relies on, if any (LOA § 5b (3), § 5c; FOA § 7-9 (3)-(4)); to be justified in "
+        "the procurement file. Left out: not answered.",
     )
     supplier_in_cleaning_register: Answer = Field(
         default=Answer.unknown,

@@ -38,7 +38,6 @@ PATH: list[tuple[str, dict[str, Any]]] = [
     (
         "markedet",
         {
-            "only_one_possible_supplier": "no",
             "divisible_into_lots": "yes",
             "subcontracting_expected": "unknown",
             "work_performed_abroad": "no",

@@ -323,7 +323,7 @@ def _branches(
         values: list[Any] = list(domain or SAMPLES.get(question.type, ["x"]))
         if domain is None:
             values += [v for v in operands.get(question.id, []) if v not in values]
-        if not question.required or domain is None:
+        if not question.required:  # a required answer is never left out
             values.append(None)
         return values
     if not question.required:
