@@ -329,7 +329,7 @@ def test_run_plain_is_the_reference_for_a_known_case(assessor: Assessor) -> None
     outcome = run_plain(period, case.facts(), assessor.rulebase.tables)
     assert outcome.derived["service_class"] == "health_social_service"
     assert outcome.derived["regime"] == "part_iv"
-    assert "reserved_ideell.part_iv" in outcome.fired
+    assert "reserved_ideell.part_iv_after_hr_2025_2425_a" in outcome.fired  # HR-2025-2425-A
 
 
 def test_a_session_exists_during_its_evaluation_only(

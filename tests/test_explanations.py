@@ -6,6 +6,7 @@ own value ("… krever at anslått verdi er minst … (7 800 000 kr). I din sak:
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -14,6 +15,7 @@ from advisor.assessor import Assessor
 from advisor.case import Case
 from advisor.explain import format_day
 from advisor.money import format_money as money
+from advisor.rulebase import load_rulebase
 from advisor.rulebase.compiler import ParamValue, parameter_value
 from advisor.samples import CaseSampler
 
@@ -137,23 +139,49 @@ def test_the_trail_labels_cpv_code_facts(below: Assessment) -> None:
     assert uses and all(f.label is not None and f.label.nb == "CPV-koden" for f in uses)
 
 
-def test_a_route_whose_rule_starts_later_says_from_when(assessor: Assessor) -> None:
-    starts = [
-        loaded.rule.valid_from
-        for loaded in assessor.rulebase.rules
-        if loaded.rule.then.route == "reserved_ideell" and loaded.rule.valid_from
-    ]
-    if not starts:
-        pytest.skip("no dated reserved_ideell rule in this rule base")
-    first = min(starts)
-    before = first - dt.timedelta(days=200)
-    assessment = assessor.assess(health_case(50_000_000, date=before))
+def test_a_route_whose_rule_starts_later_says_from_when(tmp_path: Any) -> None:
+    """A route whose only opening rule starts later is closed before that day, and the
+    explanation says from when. (In the real rule base the ideell reservation is open, as a
+    draft, before FOA § 30-2a: that rule is retired here to leave the dated one alone.)"""
+    from rulebase_copies import copy_rules
+
+    rules = copy_rules(tmp_path / "rules")
+    path = rules / "reservation.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("- id: reserved_ideell.part_iv_before_2020")
+    text = text[:start] + text[start:].replace("status: draft", "status: retired", 1)
+    path.write_text(text, encoding="utf-8")
+    own = Assessor(load_rulebase(rules))
+    try:
+        starts = [
+            loaded.rule.valid_from
+            for loaded in own.rulebase.rules
+            if loaded.rule.then.route == "reserved_ideell"
+            and loaded.rule.valid_from
+            and loaded.rule.status.value != "retired"
+        ]
+        first = min(starts)
+        before = first - dt.timedelta(days=200)
+        assessment = own.assess(health_case(50_000_000, date=before))
+    finally:
+        own.close()
     route = assessment.route("reserved_ideell")
     assert route is not None and not route.available
     assert f"fra {format_day(first, 'nb')}" in route.why.nb
     assert format_day(before, "nb") in route.why.nb
     assert f"from {format_day(first, 'en')}" in route.why.en
     assert any(c.text.startswith("FOA § 30-2a") for c in route.legal_basis)
+
+
+def test_the_ideell_reservation_before_2020_is_possible_but_uncertain(assessor: Assessor) -> None:
+    """Before FOA § 30-2a the ministry's 2017 guidance allowed it in some cases: open, as a
+    draft, with the CJEU cases it relied on, and without the 2025 Supreme Court judgment."""
+    assessment = assessor.assess(health_case(50_000_000, date=dt.date(2019, 6, 1)))
+    route = assessment.route("reserved_ideell")
+    assert route is not None and route.available and route.draft
+    assert "usikkert" in route.why.nb and "uncertain" in route.why.en
+    assert "HR-2025-2425-A" not in route.why.nb
+    assert {d.id for d in assessment.documents} >= {"cjeu_spezzino", "cjeu_casta"}
 
 
 def test_every_explanation_is_whole_text_in_both_languages(assessor: Assessor) -> None:
