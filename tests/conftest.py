@@ -98,13 +98,16 @@ def make_app(
 ) -> Iterator[Callable[..., Flask]]:
     """Build apps on this test's instance folder and database; ``config`` overrides.
 
-    The apps share the session's Assessor; with ``RULES_DIR`` in ``config`` an app loads and
-    compiles that rule base itself, as in production (start-up refusals, two engines)."""
+    The apps share the session's Assessor. With ``RULES_DIR`` in ``config`` an app loads and
+    compiles that rule base itself, as in production (start-up refusals, two engines), unless
+    ``assessor=`` gives one built from that folder (a module's own copy, shared by its tests)."""
     for name in ("ADVISOR_ENV", "SECRET_KEY", "DATABASE_URL", "RULES_DIR", "INSTANCE_PATH"):
         monkeypatch.delenv(name, raising=False)
+    session_assessor = assessor
     apps: list[Flask] = []
+    given: set[int] = {id(session_assessor)}  # assessors the caller owns: never closed here
 
-    def build(**config: Any) -> Flask:
+    def build(*, assessor: Assessor | None = None, **config: Any) -> Flask:
         base: dict[str, Any] = {
             "TESTING": True,
             "ADVISOR_ENV": "development",
@@ -113,8 +116,11 @@ def make_app(
             "DATABASE_URL": database_url,
             "RATELIMIT_STORAGE_URI": "memory://",
         }
-        shared = None if "RULES_DIR" in config else assessor
-        app = create_app({**base, **config}, assessor=shared)
+        if assessor is None and "RULES_DIR" not in config:
+            assessor = session_assessor
+        if assessor is not None:
+            given.add(id(assessor))
+        app = create_app({**base, **config}, assessor=assessor)
         limiter.reset()  # counters must not leak from one test into the next
         apps.append(app)
         return app
@@ -122,7 +128,7 @@ def make_app(
     yield build
     for app in apps:
         state = app.extensions.get("advisor")
-        if state is not None and state.assessor is not assessor:
+        if state is not None and id(state.assessor) not in given:
             state.assessor.close()
         app.extensions["advisor_db"].engine.dispose()
 

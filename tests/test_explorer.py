@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from rulebase_copies import copy_rules
 
 from advisor import explorer
+from advisor.assessor import Assessor
 from advisor.rulebase import load_rulebase
 from advisor.rulebase.loader import RuleBase
 
@@ -39,17 +40,20 @@ PROBE = """\
 """
 
 
-@pytest.fixture
-def rules(tmp_path: Path) -> Path:
-    root = copy_rules(tmp_path / "rules")
+@pytest.fixture(scope="module")
+def probe_assessor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assessor]:
+    """The rule base with the probe rule added, loaded and compiled once for the module."""
+    root = copy_rules(tmp_path_factory.mktemp("explorer") / "rules")
     (root / "zz_explorer.yaml").write_text(PROBE, encoding="utf-8")
-    return root
+    own = Assessor(load_rulebase(root))
+    yield own
+    own.close()
 
 
 @pytest.fixture
-def app(make_app: Any, rules: Path) -> Flask:
-    explorer.clear_cache()
-    return make_app(RULES_DIR=str(rules))
+def app(make_app: Any, probe_assessor: Assessor) -> Flask:
+    # The explorer's catalogue is cached per rule-base folder and version: built once here too.
+    return make_app(RULES_DIR=str(probe_assessor.rulebase.root), assessor=probe_assessor)
 
 
 @pytest.fixture
@@ -203,9 +207,8 @@ def test_read_only(client: FlaskClient) -> None:
     assert client.post("/regler").status_code in (400, 405)
 
 
-def test_the_real_rule_base_renders(make_app: Any, tmp_path: Path) -> None:
-    root = copy_rules(tmp_path / "real")
+def test_the_real_rule_base_renders(make_app: Any) -> None:
     explorer.clear_cache()
-    app = make_app(RULES_DIR=str(root))
+    app = make_app()  # rules/no, as the app serves it
     text = page(app.test_client(), "/regler")
-    assert len(articles(text)) >= len(load_rulebase(root).rules)
+    assert len(articles(text)) >= len(app.extensions["advisor"].rulebase.rules)
