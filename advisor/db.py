@@ -161,8 +161,10 @@ def after_fork() -> None:
 def init_app(app: Flask) -> None:
     url = app.config["DATABASE_URL"]
     engine = make_engine(url, sqlite_synchronous=app.config.get("SQLITE_SYNCHRONOUS"))
-    check_migrated(engine)
-    engine.dispose()  # no connection survives into forked workers
+    try:
+        check_migrated(engine)
+    finally:
+        engine.dispose()  # no connection survives into forked workers or a refused start-up
     app.extensions["advisor_db"] = DatabaseState(
         engine=engine, sessions=sessionmaker(engine, expire_on_commit=False)
     )
