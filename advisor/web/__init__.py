@@ -7,7 +7,7 @@ Each feature owns its module and its blueprint (named in brackets):
 | ``advisor/health.py`` | ``health`` | ``/healthz`` and ``/readyz`` |
 | ``advisor/wizard/`` | ``wizard`` | the front page, the questions, the review page |
 | ``advisor/result/`` | ``result`` | ``/vurdering/<id>``: result page, guidance PDF, delete, re-assess |
-| ``advisor/api.py`` | ``api`` | the JSON API under ``/api/v1`` (CSRF-exempt by its name ``api``) |
+| ``advisor/api/`` | ``api`` | the JSON API under ``/api/v1`` (CSRF-exempt by its name ``api``) |
 | ``advisor/screening/views.py`` | ``screening`` | ``/plan``: screen a whole procurement plan |
 | ``advisor/explorer.py`` | ``explorer`` | the rules explorer |
 
@@ -31,7 +31,7 @@ def register_blueprints(app: Flask) -> None:
     from advisor import result  # result page, guidance PDF download, delete, re-assess
 
     app.register_blueprint(result.bp)
-    from advisor import api  # JSON API; the blueprint must be named "api"
+    from advisor import api  # JSON API (advisor/api/routes.py); the blueprint must be named "api"
 
     app.register_blueprint(api.bp)
     from advisor.screening import views as screening  # plan screening at /plan
