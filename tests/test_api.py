@@ -299,6 +299,30 @@ def test_guidance_pdf(client):
     assert "attachment" in response.headers["Content-Disposition"]
 
 
+def test_the_openapi_document_describes_every_field_an_assessment_answers_with(client):
+    """What a client generated from the document reads: every key the API answers with is
+    described, down to the items of each list."""
+    schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+
+    def described(name: str) -> set[str]:
+        return set(schemas[name]["properties"])
+
+    created = create(client)
+    assert set(created) <= described("AssessmentOut")
+    for key, name in (("regime", "RegimeOut"), ("ruleset", "RulesetOut")):
+        assert set(created[key]) <= described(name), key
+    for key, name in (
+        ("routes", "RouteOut"),
+        ("obligations", "ObligationOut"),
+        ("warnings", "WarningOut"),
+        ("trail", "TrailEntry"),
+        ("documents", "SourceDocument"),
+    ):
+        assert created[key], key
+        for item in created[key]:
+            assert set(item) <= described(name), key
+
+
 def test_openapi_document_is_generated_from_the_models(client):
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200

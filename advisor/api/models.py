@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from pydantic.fields import FieldInfo
 
-from advisor.assessment import TrailEntry
+from advisor.assessment import SourceDocument, TrailEntry
 from advisor.case import Case
 
 Lang = Literal["nb", "en"]
@@ -62,6 +62,8 @@ class ObligationOut(BaseModel):
     legal_basis: list[str]
     links: list[Link]
     why: str | None = None
+    steps: list[str]
+    texts: dict[str, str]
     rules: list[str]
     draft: bool
 
@@ -91,6 +93,9 @@ class AssessmentOut(BaseModel):
     obligations: list[ObligationOut]
     warnings: list[WarningOut]
     trail: list[TrailEntry]
+    documents: list[SourceDocument] = Field(
+        default=[], description="Guidance, judgments and preparatory works the rules rely on."
+    )
     open_questions: list[dict[str, Any]] = Field(
         default=[], description='Answers given as "unknown" that would change the result.'
     )
