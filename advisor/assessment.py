@@ -15,21 +15,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from advisor.case import Case
+from advisor.texts import LocalText
 
 Lang = Literal["nb", "en"]
 LANGS: tuple[Lang, ...] = ("nb", "en")
-
-
-class LocalText(BaseModel):
-    """A text in bokmål and English."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    nb: str
-    en: str
-
-    def get(self, lang: str) -> str:
-        return self.en if lang == "en" else self.nb
 
 
 class Citation(BaseModel):

@@ -60,15 +60,13 @@ def rules() -> None:
 def rules_check(rules_dir: Path | None) -> None:
     """Validate the rule base; exit 1 with path:line:col messages on any error."""
     from advisor.assessor import Assessor
-    from advisor.rulebase.testing import contradiction_problems, coverage_problems, run_tests
+    from advisor.ruletests import case_of, contradiction_problems, coverage_problems, run_tests
 
     rulebase = _load(rules_dir)
     assessor = Assessor(rulebase)
     try:
         results = run_tests(assessor, engine="plain")
         problems = coverage_problems(assessor, results)
-        from advisor.rulebase.testing import case_of
-
         problems += contradiction_problems(
             assessor, [case_of(r.test) for r in results if r.error is None]
         )
@@ -92,7 +90,7 @@ def rules_check(rules_dir: Path | None) -> None:
 def rules_test(rules_dir: Path | None, engine: str) -> None:
     """Run the rule base's test cases; print 'N passed, M failed'."""
     from advisor.assessor import Assessor
-    from advisor.rulebase.testing import run_tests
+    from advisor.ruletests import run_tests
 
     assessor = Assessor(_load(rules_dir))
     try:

@@ -25,7 +25,7 @@ from advisor.explain import Wording, flatten
 from advisor.i18n import current_language
 from advisor.rulebase import citations
 from advisor.rulebase.loader import RuleBase
-from advisor.rulebase.testing import run_tests
+from advisor.ruletests import run_tests
 from advisor.state import current_state
 
 bp = Blueprint("explorer", __name__, url_prefix="/regler")

@@ -18,7 +18,7 @@ from advisor.assessment import Assessment
 from advisor.assessor import Assessor, LawDateOutOfRange
 from advisor.case import Case
 from advisor.rulebase.loader import RuleBase
-from advisor.rulebase.testing import case_of
+from advisor.ruletests import case_of
 
 
 @dataclass(frozen=True)

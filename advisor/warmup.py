@@ -36,7 +36,7 @@ def warm(app: Flask) -> dict[str, int]:
     import sqlalchemy.orm as sa_orm
 
     from advisor.i18n import LANGUAGES, current_language
-    from advisor.rulebase.testing import case_of
+    from advisor.ruletests import case_of
     from advisor.state import current_state
     from advisor.web.templating import page_layout
     from advisor.wizard.views import question_views

@@ -27,7 +27,7 @@ def app(make_app) -> Flask:
 
 def sample_cases(app: Flask, sampled: int = 12) -> list[Case]:
     """Every fifth rule-base test case and some sampled ones (unknown answers included)."""
-    from advisor.rulebase.testing import case_of
+    from advisor.ruletests import case_of
     from advisor.samples import CaseSampler
 
     assessor = app.extensions["advisor"].assessor

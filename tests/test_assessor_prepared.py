@@ -15,7 +15,7 @@ from advisor.assessment import Assessment
 from advisor.assessor import Assessor
 from advisor.case import Case
 from advisor.rulebase import load_rulebase
-from advisor.rulebase.testing import case_of
+from advisor.ruletests import case_of
 from advisor.samples import CaseSampler
 
 CASE = Case(

@@ -27,7 +27,7 @@ from advisor.case import Case
 from advisor.engine import DurableEngine, Outcome, RuleActionError, run_plain
 from advisor.rulebase import conditions, load_rulebase
 from advisor.rulebase.loader import RuleBase
-from advisor.rulebase.testing import case_of
+from advisor.ruletests import case_of
 from advisor.samples import CaseSampler
 
 RANDOM_CASES = 2500

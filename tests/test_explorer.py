@@ -136,7 +136,7 @@ def test_parameter_values_with_their_dates(client: FlaskClient, rulebase: RuleBa
 def test_each_rule_shows_the_test_cases_that_exercise_it(
     client: FlaskClient, rulebase: RuleBase
 ) -> None:
-    from advisor.rulebase.testing import run_tests
+    from advisor.ruletests import run_tests
 
     assessor = client.application.extensions["advisor"].assessor
     results = run_tests(assessor, engine="plain")

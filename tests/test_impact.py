@@ -20,7 +20,7 @@ from advisor.db import make_engine
 from advisor.impact import Result, compare, impact, render
 from advisor.records import save_assessment
 from advisor.rulebase import load_rulebase
-from advisor.rulebase.testing import case_of
+from advisor.ruletests import case_of
 from advisor.samples import CaseSampler
 
 PARAMETER = "eos_threshold_special"

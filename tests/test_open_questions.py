@@ -56,7 +56,7 @@ def test_re_evaluating_one_changed_answer_equals_a_full_evaluation(assessor: Ass
     give exactly what a full evaluation gives, for every rule-base test case and answer."""
     from advisor.case import Answer
     from advisor.engine import rerun_plain, run_plain
-    from advisor.rulebase.testing import case_of
+    from advisor.ruletests import case_of
 
     tables = assessor.rulebase.tables
     tri_state = [name for name, field in Case.model_fields.items() if field.annotation is Answer]

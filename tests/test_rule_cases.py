@@ -13,7 +13,7 @@ from rulebase_copies import working_rulebase
 from advisor.assessor import Assessor
 from advisor.rulebase import RuleBaseInvalid
 from advisor.rulebase.loader import LoadedTest, RuleBase
-from advisor.rulebase.testing import case_of, differences
+from advisor.ruletests import case_of, differences
 from advisor.settings import REPO_ROOT
 
 RULES = REPO_ROOT / "rules" / "no"

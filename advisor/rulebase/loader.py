@@ -1,6 +1,7 @@
-"""Load a rule-base folder (``rules/<jurisdiction>/``) into a ``RuleBase``.
+"""Read a rule-base folder (``rules/<jurisdiction>/``) into a ``RuleBase``.
 
 Every problem is collected with its file, line and column; ``RuleBaseInvalid`` carries them all.
+``advisor.rulebase.load_rulebase`` reads and then validates (``advisor.rulebase.validate``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from advisor.rulebase.schema import (
     SourcesFile,
     TestCase,
 )
+from advisor.rulebase.tables import load_cpv_table
 from advisor.rulebase.yamlsrc import Located, SourceError, load_yaml
 
 RESERVED_FILES = {"ruleset.yaml", "sources.yaml", "facts.yaml", "catalog.yaml", "questions.yaml"}
@@ -186,10 +188,9 @@ def _validation_errors(exc: ValidationError, located: Located, base: tuple) -> _
     return _Errors(errors)
 
 
-def load_rulebase(root: Path | str) -> RuleBase:
-    """Load, parse and validate the rule base in ``root``; raise ``RuleBaseInvalid``."""
-    from advisor.rulebase.validate import validate  # late import: validate uses RuleBase
-
+def read_rulebase(root: Path | str) -> RuleBase:
+    """Read and parse the rule base in ``root``; raise ``RuleBaseInvalid`` with every problem
+    found in its files. Whether the parts fit together is ``advisor.rulebase.validate``'s."""
     root = Path(root)
     errors: list[SourceError] = []
     if not root.is_dir():
@@ -309,8 +310,6 @@ def load_rulebase(root: Path | str) -> RuleBase:
 
     tables: dict[str, conditions.Ranges] = {}
     if facts is not None and facts_located is not None:
-        from advisor.rulebase.tables import load_cpv_table
-
         for name, table in facts.tables.items():
             try:
                 tables[name] = load_cpv_table(root / table.file, _display(root / table.file, root))
@@ -362,7 +361,7 @@ def load_rulebase(root: Path | str) -> RuleBase:
         raise RuleBaseInvalid(errors)
 
     assert ruleset and sources and facts and catalog
-    rulebase = RuleBase(
+    return RuleBase(
         root=root,
         version=content_hash(root),
         ruleset=ruleset,
@@ -382,7 +381,3 @@ def load_rulebase(root: Path | str) -> RuleBase:
         questions=questions,
         questions_located=questions_located,
     )
-    problems = validate(rulebase)
-    if problems:
-        raise RuleBaseInvalid(problems)
-    return rulebase

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from advisor.assessment import LocalText
+from advisor.texts import LocalText
 
 
 class Strict(BaseModel):

@@ -2,13 +2,11 @@
 
 The tree is data (``rules/<jurisdiction>/questions.yaml``, read by
 ``advisor.rulebase.questions``); this package only asks it, saves drafts and renders pages.
-Routes are listed in ``views.py``.
+Routes and the blueprint (``bp``) are in ``views.py``.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint
+from advisor.wizard.views import bp
 
-bp = Blueprint("wizard", __name__)
-
-from advisor.wizard import views  # noqa: F401  (registers the routes on bp)
+__all__ = ["bp"]

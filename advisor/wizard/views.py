@@ -25,6 +25,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import (
+    Blueprint,
     Response,
     abort,
     current_app,
@@ -47,7 +48,6 @@ from advisor.rulebase import citations
 from advisor.rulebase.questions import MISSING, Page, Question, Tree, Walk, parse_tree
 from advisor.security import limiter
 from advisor.state import current_state
-from advisor.wizard import bp
 from advisor.wizard.cpv import CpvNames, cpv_names_for
 from advisor.wizard.drafts import (
     DraftNotFound,
@@ -61,6 +61,7 @@ from advisor.wizard.forms import FieldError, PageForm, first_input_id, input_id,
 from advisor.wizard.parsing import InputError, format_date, parse_months
 from advisor.wizard.values import PERIODS, ValueInput, estimate
 
+bp = Blueprint("wizard", __name__)
 log = logging.getLogger(__name__)
 REVIEW = "oppsummering"
 SESSION_DRAFT = "wizard_draft"

@@ -1,15 +1,23 @@
-"""The rule base's own test cases (``rules/<j>/tests/*.yaml``), coverage and contradictions."""
+"""The rule base's own test cases (``rules/<j>/tests/*.yaml``) run through the Assessor, and the
+checks built on them: every rule fires in some case and not in another (coverage), and no two
+approved rules open and close the same route for one case (contradictions).
+
+Above the assessor in the flow (it needs it); the rule base only loads the cases
+(``advisor.rulebase.loader.LoadedTest``). Used by ``advisor rules check|test|impact``, the rules
+explorer and the app's warm-up.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.assessment import Assessment
+from advisor.assessor import Assessor
 from advisor.case import Case
 from advisor.engine import Outcome
+from advisor.rulebase.compiler import parameter_value
 from advisor.rulebase.loader import LoadedTest
 from advisor.rulebase.schema import FindingExpect, RouteExpect, Status
 from advisor.rulebase.yamlsrc import SourceError
@@ -105,7 +113,7 @@ def _citation_differences(
     return found
 
 
-def run_tests(assessor: Any, engine: str = "durable") -> list[TestResult]:
+def run_tests(assessor: Assessor, engine: str = "durable") -> list[TestResult]:
     results = []
     for loaded in assessor.rulebase.tests:
         result = TestResult(loaded)
@@ -121,7 +129,7 @@ def run_tests(assessor: Any, engine: str = "durable") -> list[TestResult]:
     return results
 
 
-def coverage_problems(assessor: Any, results: list[TestResult]) -> list[SourceError]:
+def coverage_problems(assessor: Assessor, results: list[TestResult]) -> list[SourceError]:
     """Every rule must fire in at least one test case and be absent in at least one."""
     rulebase = assessor.rulebase
     fired_in: dict[str, int] = {}
@@ -163,7 +171,7 @@ def coverage_problems(assessor: Any, results: list[TestResult]) -> list[SourceEr
     return problems
 
 
-def probe_cases(assessor: Any) -> list[Case]:
+def probe_cases(assessor: Assessor) -> list[Case]:
     """A grid of cases around every threshold of every period, for contradiction checks."""
     cases = []
     for period in assessor.periods:
@@ -172,8 +180,6 @@ def probe_cases(assessor: Any) -> list[Case]:
         for name, parameter in assessor.rulebase.parameters.items():
             if parameter.unit != "NOK":
                 continue
-            from advisor.rulebase.compiler import parameter_value
-
             bound = parameter_value(parameter, name, date)
             if bound is not None:
                 amount = int(bound.value)
@@ -200,7 +206,7 @@ def probe_cases(assessor: Any) -> list[Case]:
     return cases
 
 
-def contradiction_problems(assessor: Any, extra: list[Case]) -> list[SourceError]:
+def contradiction_problems(assessor: Assessor, extra: list[Case]) -> list[SourceError]:
     """Two approved or checked rules that open and close the same route for the same case."""
     rulebase = assessor.rulebase
     approved = {
@@ -233,7 +239,3 @@ def contradiction_problems(assessor: Any, extra: list[Case]) -> list[SourceError
                     )
                 )
     return problems
-
-
-def today() -> dt.date:
-    return dt.date.today()
