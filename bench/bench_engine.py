@@ -3,14 +3,15 @@
 Both paths evaluate the same ``Period`` (the compiled conditions of one period of law) for the
 same facts, in the same process, interleaved case by case so that a noisy host slows both
 equally. The durable path is ``DurableEngine.run`` (assert the case fact, forward-chain derived
-facts, collect, delete the session state); the plain path is ``run_plain``. Every result is
-checked equal before timing counts.
+facts, collect, delete the session state: ``advisor/engine/durable.py``); the plain path is
+``run_plain`` (``advisor/engine/reference.py``). Every result is checked equal before timing
+counts.
 
     .venv/bin/python bench/bench_engine.py [--cases 5000] [--seed 1] [--rules DIR] [--profile]
 
 Prints one line per figure (median and p99 per path, in ms, as wall time and as this process's
-CPU time) and the ratio durable/plain; target: durable within 3x of plain and well under 1 ms
-per case. On a loaded shared host read the CPU figures: the wall clock also counts waiting.
+CPU time) and the ratio durable/plain. On a loaded shared host read the CPU figures: the wall
+clock also counts waiting.
 """
 
 from __future__ import annotations
@@ -32,9 +33,6 @@ from advisor.engine import run_plain
 from advisor.rulebase import load_rulebase
 from advisor.samples import CaseSampler
 from advisor.settings import REPO_ROOT
-
-TARGET_RATIO = 3.0
-TARGET_MS = 1.0
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -121,13 +119,6 @@ def main() -> int:
         ratio = statistics.median(times["durable"]) / statistics.median(times["plain"])
         p99 = percentile(times["durable"], 0.99) / percentile(times["plain"], 0.99)
         print(f"ratio durable/plain ({label}, median): {ratio:.2f}x (p99: {p99:.2f}x)")
-    d_med = statistics.median(cpu["durable"])
-    ratio = d_med / statistics.median(cpu["plain"])
-    verdict = "met" if ratio <= TARGET_RATIO and d_med < TARGET_MS else "MISSED"
-    print(
-        f"target (durable within {TARGET_RATIO:g}x of plain, under {TARGET_MS:g} ms, "
-        f"CPU time): {verdict}"
-    )
     return 0
 
 

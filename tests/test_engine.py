@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import json
 import random
 import subprocess
 import sys
@@ -17,14 +16,15 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
+import durable_rules_engine
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from advisor import engine as engine_module
 from advisor.assessor import Assessor, LawDateOutOfRange
 from advisor.case import Case
-from advisor.engine import DurableEngine, Outcome, RuleActionError, run_plain
+from advisor.engine import DurableEngine, Outcome, RuleActionError, derive_plain, run_plain
+from advisor.engine import durable as durable_module
 from advisor.rulebase import conditions, load_rulebase
 from advisor.rulebase.loader import RuleBase
 from advisor.ruletests import case_of
@@ -55,6 +55,18 @@ def both(assessor: Assessor, case: Case) -> tuple[tuple, tuple]:
     _, _, durable = assessor.outcome(case, "durable")
     _, _, plain = assessor.outcome(case, "plain")
     return view(durable), view(plain)
+
+
+def has_state(engine: DurableEngine, period: Any, sid: str) -> bool:
+    """Whether durable-rules still holds session ``sid`` of ``period``."""
+    name = engine._names.get(period.key)
+    if name is None:
+        return False
+    try:
+        engine._host.get_state(name, sid)
+    except durable_rules_engine.error:
+        return False
+    return True
 
 
 def comparable(assessment: Any) -> dict[str, Any]:
@@ -165,7 +177,7 @@ def test_no_session_state_survives_3000_evaluations(fresh: Assessor, sampler: Ca
     assert next(engine._sids) == 3000  # every evaluation had its own session
     for period in fresh.periods:
         for sid in sids[::7] + sids[-20:]:
-            assert not engine.has_state(period, sid)  # durable-rules: 309, no such state
+            assert not has_state(engine, period, sid)  # durable-rules: 309, no such state
     # more than the 1 024 live states a ruleset can hold ran, and the next one is still right
     durable, plain = both(fresh, cases[3000])
     assert durable == plain
@@ -343,7 +355,7 @@ def test_a_session_exists_during_its_evaluation_only(
         inner = original(self, rule_id)
 
         def action(c: Any) -> None:
-            seen.append(any(self.has_state(p, c.sid) for p in own.periods))
+            seen.append(any(has_state(self, p, c.s.sid) for p in own.periods))
             inner(c)
 
         return action
@@ -360,18 +372,12 @@ def test_a_session_exists_during_its_evaluation_only(
         _, _, outcome = own.outcome(case)
         assert outcome.fired and seen and all(seen)
         sid = f"s{next(own.engine._sids) - 1}"
-        assert not any(own.engine.has_state(p, sid) for p in own.periods)
+        assert not any(has_state(own.engine, p, sid) for p in own.periods)
     finally:
         own.close()
 
 
 # ----------------------------------------------------------------------------- how decision lists compile
-
-
-def test_every_period_compiles_with_inlined_negations(assessor: Assessor) -> None:
-    """The faster form is the one in use: durable-rules accepted every period's rules with
-    the earlier cases' negations written into the later cases (no fallback)."""
-    assert assessor.engine.not_inlined == []
 
 
 @pytest.mark.parametrize("budget", [0, 8])
@@ -380,15 +386,15 @@ def test_any_inlining_budget_gives_the_same_results(
 ) -> None:
     """Budget 0 is the plain chain (a "missed" fact after every case); 8 splits the chains
     in other places than the default. The decisions must not depend on it."""
-    monkeypatch.setattr(engine_module, "INLINE_BUDGET", budget)
+    monkeypatch.setattr(durable_module, "INLINE_BUDGET", budget)
     own = Assessor(rulebase)
     try:
         for loaded in rulebase.tests:
-            durable, plain = both(own, case_of(loaded))
-            assert durable == plain, loaded.test.name
+            durable_view, plain_view = both(own, case_of(loaded))
+            assert durable_view == plain_view, loaded.test.name
         for case in sampler.cases(300, seed=budget):
-            durable, plain = both(own, case)
-            assert durable == plain
+            durable_view, plain_view = both(own, case)
+            assert durable_view == plain_view
     finally:
         own.close()
 
@@ -396,20 +402,22 @@ def test_any_inlining_budget_gives_the_same_results(
 def test_refused_inlining_falls_back_to_the_chain(
     rulebase: RuleBase, sampler: CaseSampler, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = DurableEngine._create
+    """If durable-rules refuses a period with negations written into the patterns, the period
+    is registered as the plain chain, with the same decisions."""
+    original = DurableEngine._definition
 
-    def refusing(self: DurableEngine, name: str, period: Any, derived: Any, *, inline: bool):
-        if inline:
-            raise engine_module.RuleCompileError([], "error 113")
-        return original(self, name, period, derived, inline=inline)
+    def refused_when_inlined(self: DurableEngine, period: Any, inline: bool) -> dict:
+        definition = original(self, period, inline)
+        if inline:  # an operator durable-rules does not know: error 202
+            definition["refused"] = {"all": [{"c": {"$nope": {"x": 1}}}], "run": lambda c: None}
+        return definition
 
-    monkeypatch.setattr(DurableEngine, "_create", refusing)
+    monkeypatch.setattr(DurableEngine, "_definition", refused_when_inlined)
     own = Assessor(rulebase)
     try:
-        assert sorted(own.engine.not_inlined) == sorted(p.key for p in own.periods)
         for case in sampler.cases(200, seed=11):
-            durable, plain = both(own, case)
-            assert durable == plain
+            durable_view, plain_view = both(own, case)
+            assert durable_view == plain_view
     finally:
         own.close()
 
@@ -430,10 +438,10 @@ def test_exclusive_conditions_mean_the_same(assessor: Assessor, sampler: CaseSam
             for case in cases_
             if case.negated is not None
         ]
-        rewritten = [engine_module._exclusive(node, derived) for node in negations]
+        rewritten = [durable_module._exclusive(node, derived) for node in negations]
         for case in cases:
             facts = case.facts()
-            _, with_derived = engine_module.derive_plain(period, facts, tables)
+            _, with_derived = derive_plain(period, facts, tables)
             for variant in (facts, with_derived):
                 for node, exclusive in zip(negations, rewritten, strict=True):
                     expected = conditions.evaluate(node, variant, tables, joined)
@@ -442,29 +450,12 @@ def test_exclusive_conditions_mean_the_same(assessor: Assessor, sampler: CaseSam
     assert checked > 10_000
 
 
-def test_a_chained_fact_is_asserted_once(
-    assessor: Assessor, sampler: CaseSampler, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Each derived and "missed" fact reaches durable-rules once per evaluation, however
-    many ways its rule matched (each extra assert would set off the next rules again)."""
-    sent: list[str] = []
-    original = engine_module.durable_rules_engine.assert_fact
-
-    def counting(handle: int, message: str) -> Any:
-        sent.append(message)
-        return original(handle, message)
-
-    monkeypatch.setattr(engine_module.durable_rules_engine, "assert_fact", counting)
-    for case in sampler.cases(100, seed=13):
-        sent.clear()
-        assessor.outcome(case)
-        assert len(sent) == len(set(sent))
-
+# ----------------------------------------------------------------------------- durable-rules defects
 
 CRASH_SCRIPT = """
 import datetime as dt
 import durable_rules_engine
-from advisor import engine as engine_module
+from advisor.engine.durable import DurableEngine
 from advisor.rulebase import conditions
 from advisor.rulebase.compiler import CompiledRule, Period
 
@@ -476,7 +467,7 @@ rules = [
     for i in range(250)
 ]
 period = Period(dt.date(2020, 1, 1), None, True, [], {}, rules)
-engine = engine_module.DurableEngine("crash_check", {})
+engine = DurableEngine("crash_check", {})
 codes = set()
 original = durable_rules_engine.assert_fact
 
@@ -507,42 +498,3 @@ def test_a_case_that_matches_no_rule(tmp_path: Any) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     # 0: the case fact matched a rule (the session rule); 1 would be "matched nothing"
     assert "survived, assert codes: [0]" in done.stdout
-
-
-def test_rules_on_regime_and_answers_join_one_fact(
-    rulebase: RuleBase, assessor: Assessor, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The regime fact carries the answers, so a rule that reads both joins that one fact
-    (each join costs every new durable-rules session memory); results stay equal (above)."""
-    definitions: list[dict] = []
-    original = engine_module.durable_rules_engine.create_ruleset
-
-    def capturing(name: str, text: str) -> Any:
-        definitions.append(json.loads(text))
-        return original(name, text)
-
-    monkeypatch.setattr(engine_module.durable_rules_engine, "create_ruleset", capturing)
-    own = engine_module.DurableEngine("carrier_check", rulebase.tables)
-    try:
-        period = assessor.periods[-1]
-        own.prepare(period)
-        derived = set(period.decisions)
-        alternatives = [
-            engine_module._merge(engine_module._dnf(rule.condition, derived, rulebase.tables))
-            for rule in period.rules
-        ]
-        assert engine_module._carrier(period, alternatives) == "regime"
-        (definition,) = definitions
-        reading_regime = 0
-        for rule in definition.values():
-            alternatives = (
-                [rule["all"]] if "all" in rule else [next(iter(a.values())) for a in rule["any"]]
-            )
-            for aliases in alternatives:
-                names = [next(iter(alias)) for alias in aliases]
-                if "d_regime" in names:
-                    reading_regime += 1
-                    assert "c" not in names
-        assert reading_regime > 40
-    finally:
-        own.close()
