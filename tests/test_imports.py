@@ -12,7 +12,16 @@ PACKAGE = Path(__file__).resolve().parents[1] / "advisor"
 #: The package's layers, first to last: a module may import its own layer and earlier ones.
 #: A name stands for the module and everything under it; the most specific name wins.
 LAYERS: list[tuple[str, set[str]]] = [
-    ("foundation", {"advisor.settings", "advisor.case", "advisor.texts", "advisor.validation"}),
+    (
+        "foundation",
+        {
+            "advisor.settings",
+            "advisor.case",
+            "advisor.texts",
+            "advisor.money",
+            "advisor.validation",
+        },
+    ),
     ("rule base", {"advisor.rulebase", "advisor.samples"}),
     ("engine", {"advisor.engine"}),
     ("assessment", {"advisor.assessment"}),
