@@ -308,15 +308,21 @@ def test_the_openapi_document_describes_every_field_an_assessment_answers_with(c
         return set(schemas[name]["properties"])
 
     created = create(client)
+    grant = {"arrangement": "grant", "estimated_value_nok": 400_000}  # an open question
+    health = {"service_type": "health_social", "estimated_value_nok": 2_000_000}  # find out
+    created["open_questions"] = create(client, **grant)["open_questions"]
+    created["find_out"] = create(client, **health)["find_out"]
     assert set(created) <= described("AssessmentOut")
-    for key, name in (("regime", "RegimeOut"), ("ruleset", "RulesetOut")):
+    for key, name in (("regime", "PublicRegime"), ("ruleset", "RulesetInfo")):
         assert set(created[key]) <= described(name), key
     for key, name in (
-        ("routes", "RouteOut"),
-        ("obligations", "ObligationOut"),
-        ("warnings", "WarningOut"),
+        ("routes", "PublicRoute"),
+        ("obligations", "PublicObligation"),
+        ("warnings", "PublicWarning"),
         ("trail", "TrailEntry"),
         ("documents", "SourceDocument"),
+        ("open_questions", "PublicOpenQuestion"),
+        ("find_out", "PublicFindOut"),
     ):
         assert created[key], key
         for item in created[key]:

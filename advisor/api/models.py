@@ -1,105 +1,33 @@
 """The API's request and response models: the source of its OpenAPI document.
 
-``Case`` (``advisor.case``) is the request body as it is; the response models mirror
-``Assessment.public(lang)`` plus the saved record's bookkeeping; ``Problem`` is the RFC 9457
-error body every 4xx answers with.
+``Case`` (``advisor.case``) is the request body as it is; a saved assessment is
+``PublicAssessment`` (``advisor.assessment``: the shape of ``Assessment.public(lang)``, declared
+once) plus the record's bookkeeping; ``Problem`` is the RFC 9457 error body every 4xx answers
+with.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from pydantic.fields import FieldInfo
 
-from advisor.assessment import SourceDocument, TrailEntry
+from advisor.assessment import PublicAssessment
 from advisor.case import Case
 
 Lang = Literal["nb", "en"]
 
 
-class Link(BaseModel):
-    citation: str = Field(description='A citation, e.g. "FOA § 16-9".')
-    url: str | None = Field(default=None, description="Where to read it (lovdata.no).")
-
-
-class RulesetOut(BaseModel):
-    jurisdiction: str
-    version: str = Field(description="Content hash of the rule base the result was made with.")
-    law_as_of: dt.date
-    git_describe: str | None = None
-    law_verified: bool
-    period_from: dt.date | None = None
-
-
-class RegimeOut(BaseModel):
-    code: str = Field(
-        description="outside_scope | part_i | part_ii | part_iii | part_iv | not_procurement"
-    )
-    title: str
-    legal_basis: list[str]
-    links: list[Link]
-    why: str | None = None
-
-
-class RouteOut(BaseModel):
-    code: str
-    available: bool
-    title: str
-    legal_basis: list[str]
-    links: list[Link]
-    why: str
-    steps: list[str]
-    texts: dict[str, str]
-    rules: list[str]
-    draft: bool
-
-
-class ObligationOut(BaseModel):
-    code: str
-    title: str
-    legal_basis: list[str]
-    links: list[Link]
-    why: str | None = None
-    steps: list[str]
-    texts: dict[str, str]
-    rules: list[str]
-    draft: bool
-
-
-class WarningOut(BaseModel):
-    code: str
-    title: str
-    message: str
-    legal_basis: list[str]
-    rules: list[str]
-
-
-class AssessmentOut(BaseModel):
-    """A saved assessment: the v1 Assessment JSON with its id and bookkeeping."""
+class AssessmentOut(PublicAssessment):
+    """A saved assessment: the v1 Assessment JSON with its record's title, revision and times."""
 
     id: str = Field(description="Unguessable identifier of the saved assessment.")
-    lang: Lang
     title: str
     revision: int = Field(description="Increases with every change (also the ETag).")
     created_at: dt.datetime
     updated_at: dt.datetime
-    ruleset: RulesetOut
-    case: Case
-    regime: RegimeOut
-    derived: dict[str, Any]
-    routes: list[RouteOut]
-    obligations: list[ObligationOut]
-    warnings: list[WarningOut]
-    trail: list[TrailEntry]
-    documents: list[SourceDocument] = Field(
-        default=[], description="Guidance, judgments and preparatory works the rules rely on."
-    )
-    open_questions: list[dict[str, Any]] = Field(
-        default=[], description='Answers given as "unknown" that would change the result.'
-    )
-    generated_at: dt.datetime
 
 
 class Change(BaseModel):
