@@ -766,11 +766,11 @@ def edit_facts(rules: Path, old: str, new: str) -> Path:
 def test_a_fact_title_without_english_is_refused_where_it_stands(rules: Path) -> None:
     path = edit_facts(
         rules,
-        'title: {nb: "Hvem kjøper", en: "Who buys"}',
-        'title: {nb: "Hvem kjøper"}',
+        'title: {nb: "Oppdragsgiver", en: "Buyer"}',
+        'title: {nb: "Oppdragsgiver"}',
     )
     (message,) = invalid(rules)
-    line, _ = position(path, 'title: {nb: "Hvem kjøper"}')
+    line, _ = position(path, 'title: {nb: "Oppdragsgiver"}')
     assert message.startswith(f"{path}:{line}:") and "en" in message
 
 

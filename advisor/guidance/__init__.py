@@ -104,6 +104,7 @@ def render_html(assessment: Assessment, lang: str = "nb", *, rulebase: RuleBase)
         "number": lambda value: content.number(value, lang),
         "conclusion": lambda entry: content.trail_conclusion(entry, assessment, lang),
         "buyer": content.case_value("buyer_type", assessment.case.buyer_type, lang, rulebase),
+        "answer_title": lambda name: content.case_label(name, lang, rulebase),
     }
     return jinja_env().get_template(TEMPLATE).render(context)
 

@@ -19,8 +19,6 @@ CHROME: dict[str, Pair] = {
     "recommendation": ("Anbefaling", "Recommendation"),
     "key_facts": ("Nøkkelopplysninger", "Key facts"),
     "procurement": ("Anskaffelse", "Procurement"),
-    "buyer": ("Oppdragsgiver", "Buyer"),
-    "value": ("Anslått verdi (ekskl. mva.)", "Estimated value (excl. VAT)"),
     "law_date": ("Regelverk per", "Law as of"),
     "generated": ("Laget", "Generated"),
     "regime": ("Del av forskriften", "Part of the Regulation"),
