@@ -44,7 +44,7 @@ class SourceDocument(BaseModel):
 
 class RulesetInfo(BaseModel):
     jurisdiction: str
-    version: str
+    version: str = Field(description="Content hash of the rule base the result was made with.")
     law_as_of: dt.date
     git_describe: str | None = None
     law_verified: bool = True
