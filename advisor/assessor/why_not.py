@@ -46,6 +46,10 @@ class Failures:
         # by the rule object (the period holds it while this lives): derived-fact cases of
         # different facts may share an id
         self._known: dict[tuple[int, int], tuple[list[Failed], tuple[int, int]]] = {}
+        # the words of each comparison and fact, once: routes share them, and amounts in words
+        # cost a Babel call each
+        self._required: dict[tuple[int, int, str], str] = {}
+        self._actual: dict[tuple[str, str], str] = {}
 
     def of(self, rule: CompiledRule, depth: int = 0) -> tuple[list[Failed], tuple[int, int]]:
         """The failed comparisons of ``rule`` and their weight (never change the list)."""
@@ -57,11 +61,17 @@ class Failures:
 
     def required(self, leaf: conditions.Leaf, rule: CompiledRule, lang: str) -> str:
         """A failed comparison (from ``of``) in words: what ``rule`` requires."""
-        return self._wording.condition(leaf, rule.params, lang)
+        key = (id(leaf), id(rule), lang)
+        if key not in self._required:
+            self._required[key] = self._wording.condition(leaf, rule.params, lang)
+        return self._required[key]
 
     def actual(self, fact: str, lang: str) -> str:
         """What the case says of ``fact``, in words."""
-        return self._wording.actual(fact, self.facts, lang)
+        key = (fact, lang)
+        if key not in self._actual:
+            self._actual[key] = self._wording.actual(fact, self.facts, lang)
+        return self._actual[key]
 
     def _work_out(self, rule: CompiledRule, depth: int) -> list[Failed]:
         originals = rule.originals
