@@ -148,24 +148,6 @@ class Tree:
         self._pages = {page.id: page for page in self.pages}
         self._page_of = {q.id: page for page in self.pages for q in page.questions}
         self._flags = [q for q in self._questions.values() if q.type == "flags"]
-        self._flag_objects = {id(q) for q in self._flags}  # as ``facts`` sees them
-        # show_if conditions in negation normal form, compiled once into closures with
-        # ``conditions.evaluate``'s semantics: the wizard walks the tree two or three times on
-        # every step
-        self._compiled: dict[int, tuple[conditions.Node, Any]] = {}
-        for page in self.pages:
-            for node in (page.show_if, *(q.show_if for q in page.questions)):
-                if node is not None:
-                    normal = conditions.nnf(node)
-                    self._compiled[id(node)] = (node, conditions.compile_condition(normal, {}))
-        # ``walk`` extends the facts page by page instead of working them out again; that gives
-        # the dict ``facts`` gives only when no answer can share a key with a flags box's
-        # ``<id>.<option>`` fact: unique question ids (text) without a dot. Otherwise it falls
-        # back to ``facts``.
-        ids = [q.id for page in self.pages for q in page.questions]
-        self._incremental = len(set(ids)) == len(ids) and all(
-            isinstance(i, str) and "." not in i for i in ids
-        )
 
     def question(self, question_id: str) -> Question | None:
         return self._questions.get(question_id)
@@ -195,50 +177,23 @@ class Tree:
     def walk(self, answers: dict[str, Any]) -> Walk:
         """Pages and questions shown for ``answers``; answers to hidden questions are dropped.
 
-        Conditions only refer to earlier pages, so one pass in order decides everything.
+        Conditions only refer to earlier pages, so one pass in order decides everything: each
+        page's conditions are evaluated on the facts of the answers kept on the pages before.
         """
         kept: dict[str, Any] = {}
-        facts: dict[str, Any] = {}  # the facts of ``kept`` (``self.facts(kept)``)
+        facts: dict[str, Any] = {}
         pages: list[Page] = []
         shown: dict[str, list[Question]] = {}
-        compiled = self._compiled
-        incremental = self._incremental
-        flag_objects = self._flag_objects
         for page in self.pages:
-            node = page.show_if
-            if node is not None:
-                known = compiled.get(id(node))
-                if known is None or known[0] is not node:  # set after the tree was built
-                    if not holds(node, facts):
-                        continue
-                elif not known[1](facts):
-                    continue
-            questions = []
-            for question in page.questions:
-                node = question.show_if
-                if node is not None:
-                    known = compiled.get(id(node))
-                    if known is None or known[0] is not node:
-                        if not holds(node, facts):
-                            continue
-                    elif not known[1](facts):
-                        continue
-                questions.append(question)
+            if not holds(page.show_if, facts):
+                continue
+            questions = [q for q in page.questions if holds(q.show_if, facts)]
             if not questions:  # never an empty page (the checks report it as a dead end)
                 continue
-            grown = False
             for question in questions:
-                question_id = question.id
-                if question_id in answers and answers[question_id] is not None:
-                    value = answers[question_id]
-                    kept[question_id] = value
-                    grown = True
-                    if incremental:  # the new answer's facts only
-                        facts[question_id] = value
-                        if id(question) in flag_objects:
-                            _box_facts(facts, question, value)
-            if grown and not incremental:
-                facts = self.facts(kept)
+                if answers.get(question.id) is not None:
+                    kept[question.id] = answers[question.id]
+            facts = self.facts(kept)
             pages.append(page)
             shown[page.id] = questions
         return Walk(pages=pages, questions=shown, answers=kept)
