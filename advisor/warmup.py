@@ -3,8 +3,8 @@
 With ``preload_app`` every worker is a fork of the master. Whatever the master has not done yet,
 each worker does again on its first requests, and again each time gunicorn replaces a worker
 (``max_requests``): compiling the Jinja templates, reading the translation catalogs, building
-the wizard's question views and the base layout per language, configuring the ORM mappers, the
-first run of the rule engine and of the JSON encoders. Done here once, the workers inherit the results through the fork.
+the wizard's question views per language, configuring the ORM mappers, the first run of the rule
+engine and of the JSON encoders. Done here once, the workers inherit the results through the fork.
 
 ``gc.freeze()`` then moves every object that exists so far (the rule base, compiled templates,
 imported modules) out of the garbage collector's reach: the workers' collections no longer walk
@@ -38,8 +38,7 @@ def warm(app: Flask) -> dict[str, int]:
     from advisor.i18n import LANGUAGES, current_language
     from advisor.ruletests import case_of
     from advisor.state import current_state
-    from advisor.web.templating import page_layout
-    from advisor.wizard.views import question_views
+    from advisor.wizard.question_views import question_views
 
     done = {"templates": 0, "languages": 0, "assessments": 0}
     sa_orm.configure_mappers()  # otherwise done by each worker's first ORM object
@@ -56,7 +55,6 @@ def warm(app: Flask) -> dict[str, int]:
             if current_language() != lang:  # the locale selector did not take ?lang=
                 continue
             question_views(lang)
-            page_layout()  # the base layout's parts in this language (kept unless auto-reload)
             done["languages"] += 1
             state = current_state()
             if state.rulebase.tests:  # the rule base's own first test case, assessed in memory

@@ -10,13 +10,13 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from advisor.web.templating import LAYOUT, page_layout
 from flask import Flask, render_template_string
 from flask.testing import FlaskClient
 from flask_babel import force_locale
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from advisor.settings import REPO_ROOT
-from advisor.web.templating import LAYOUT, page_layout
 
 NB = ("Hopp til hovedinnhold", 'aria-label="Språk"', "Veiledning for offentlige")
 EN = ("Skip to main content", 'aria-label="Language"', "Guidance for public buyers")

@@ -5,36 +5,19 @@ A draft is found only by its id: 128 random bits (``db.new_id``), so the resume 
 ("Fortsett senere") is the key. It lives in the database, so it survives a server restart and
 works on any app instance that shares the database.
 
-Saving a step is the wizard's hottest path, so the helpers read and write the table with
-SQLAlchemy Core (one SELECT, one UPDATE) rather than the ORM's unit of work, which cost about
-four times the CPU per step. What they return is a ``WizardDraft``, a plain object with the
-row's values, not an instance of the ORM class ``Draft``: change its attributes and call
-``save_draft``. (``Draft`` defines the table and serves ORM statements such as the purge; an
-instance of it costs about 40 µs of attribute instrumentation per step, read and saved, for
-nothing the wizard uses.) A draft has no version column: the last save wins (one user, one
-draft; saved assessments have optimistic locking, ``advisor.records``).
-
-The step's read and the answer's save (``get_draft`` and ``save_draft`` without ``session``)
-go one step further: they run the SELECT and the UPDATE on the pooled DB-API connection
-itself, skipping SQLAlchemy's per-statement execution machinery (cache key, execution context,
-result object: about 30 µs of the 40-85 µs a step's draft access cost). What they run and how
-values are converted is still SQLAlchemy's own, fixed per dialect (``_Plan``): the SQL is the
-statements below compiled by the engine's dialect, the parameters go through the columns'
-bind processors and the row through their result processors, so the rows written and the
-values read are the same as through ``Connection.execute`` (a test compares them on SQLite and
-PostgreSQL). Transactions stay as before: ``save_draft`` commits (also what was run on the
-``draft_connection`` through SQLAlchemy before it) or rolls back on an error, and every
-connection goes back to the pool rolled back. DB-API errors are raised as SQLAlchemy's
-(``sqlalchemy.exc.DBAPIError`` subclasses), and a connection found disconnected is
-invalidated. With ``session=`` the helpers use the session's connection and SQLAlchemy's
-execution, as before.
+The helpers read and write the table with SQLAlchemy Core (one SELECT, one UPDATE per step)
+rather than the ORM's unit of work: a step only needs the row's values. What they return is a
+``WizardDraft``, a plain object with the row's values: change its attributes and call
+``save_draft``. (``Draft`` defines the table and serves ORM statements such as the purge.) A
+draft has no version column: the last save wins (one user, one draft; saved assessments have
+optimistic locking, ``advisor.records``). With ``session=`` the helpers run on the session's
+connection (and commit it after a write), else on a connection of their own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -104,16 +87,6 @@ _UPDATE = (
 
 
 @contextmanager
-def draft_connection() -> Iterator[sa.Connection]:
-    """One pooled connection for a request that reads a draft and then saves it: pass it to
-    ``get_draft`` and ``save_draft`` as ``connection`` (one pool checkout instead of two).
-    ``save_draft`` commits on it; whatever is left uncommitted is rolled back when the
-    connection goes back to the pool."""
-    with _engine().connect() as connection:
-        yield connection
-
-
-@contextmanager
 def _connection(session: Session | None, *, write: bool) -> Iterator[sa.Connection]:
     """``session``'s connection (committed after a write), else one from the app's engine."""
     if session is not None:
@@ -128,133 +101,6 @@ def _connection(session: Session | None, *, write: bool) -> Iterator[sa.Connecti
 
 def _engine() -> Engine:
     return current_app.extensions["advisor_db"].engine
-
-
-class _Plan:
-    """``_SELECT`` and ``_UPDATE`` as SQLAlchemy runs them on one engine, run on its DB-API
-    connections: the SQL compiled once by the engine's dialect, the parameters in the compiled
-    order (positional paramstyles) or by name, each parameter through its bind processor and
-    each column through its result processor (the types' own, as ``Connection.execute``
-    applies them)."""
-
-    def __init__(self, engine: Engine) -> None:
-        dialect = self.dialect = engine.dialect
-        self.hide_parameters = engine.hide_parameters
-        self.dbapi_error: type[Exception] = dialect.loaded_dbapi.Error
-        select = _SELECT.compile(dialect=dialect)
-        update = _UPDATE.compile(dialect=dialect)
-        for compiled in (select, update):
-            # what would make SQLAlchemy rewrite the SQL or the parameters per execution
-            assert not compiled.escaped_bind_names, compiled.escaped_bind_names
-            assert not compiled.post_compile_params and not compiled.literal_execute_params
-        self.select_sql = select.string
-        self.update_sql = update.string
-        self.select_params = self._parameters(select)
-        self.update_params = self._parameters(update)
-        self.row: Callable[[Any], WizardDraft] | None = None  # made at the first SELECT
-
-    def _parameters(self, compiled: Any) -> Callable[[dict[str, Any]], Any]:
-        dialect = self.dialect
-        names = list(compiled.positiontup) if dialect.positional else list(compiled.binds)
-        processors = [
-            (name, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect))
-            for name in names
-        ]
-        if dialect.positional:
-            return lambda values: tuple(
-                values[name] if process is None else process(values[name])
-                for name, process in processors
-            )
-        return lambda values: {
-            name: values[name] if process is None else process(values[name])
-            for name, process in processors
-        }
-
-    def _make_row(self, description: Any) -> Callable[[Any], WizardDraft]:
-        """Row → ``WizardDraft``, with the result processors for the column types the driver
-        reports in ``cursor.description`` (as SQLAlchemy makes them, once per statement)."""
-        dialect = self.dialect
-        processors = []
-        for index, (column, entry) in enumerate(zip(DRAFTS.columns, description, strict=True)):
-            assert entry[0] == column.name, (entry[0], column.name)
-            process = column.type.dialect_impl(dialect).result_processor(dialect, entry[1])
-            if process is not None:
-                processors.append((index, process))
-
-        def row(values: Any) -> WizardDraft:
-            values = list(values)
-            for index, process in processors:
-                values[index] = process(values[index])
-            return WizardDraft(*values)
-
-        self.row = row
-        return row
-
-    def select(self, dbapi_connection: Any, draft_id: str, owner: Any) -> WizardDraft | None:
-        """``owner``: what to invalidate when the connection turned out lost (the
-        ``sa.Connection`` if there is one, else the pool's connection)."""
-        parameters = self.select_params({"draft_id": draft_id})
-        cursor = None
-        try:
-            cursor = dbapi_connection.cursor()
-            cursor.execute(self.select_sql, parameters)
-            rows = cursor.fetchall()
-            row = self.row or self._make_row(cursor.description)
-        except self.dbapi_error as error:
-            raise self._error(error, self.select_sql, parameters, owner, cursor) from error
-        finally:
-            if cursor is not None:
-                cursor.close()
-        return row(rows[0]) if rows else None
-
-    def update(self, dbapi_connection: Any, draft: WizardDraft, owner: Any) -> int:
-        """Rows changed (0 or 1)."""
-        parameters = self.update_params({"draft_id": draft.id, **_columns(draft)})
-        cursor = None
-        try:
-            cursor = dbapi_connection.cursor()
-            cursor.execute(self.update_sql, parameters)
-            return int(cursor.rowcount)
-        except self.dbapi_error as error:
-            raise self._error(error, self.update_sql, parameters, owner, cursor) from error
-        finally:
-            if cursor is not None:
-                cursor.close()
-
-    def commit(self, dbapi_connection: Any, owner: Any) -> None:
-        try:
-            dbapi_connection.commit()
-        except self.dbapi_error as error:
-            raise self._error(error, None, None, owner, None) from error
-
-    def _error(
-        self, error: Exception, sql: str | None, parameters: Any, owner: Any, cursor: Any
-    ) -> BaseException:
-        """The DB-API error as SQLAlchemy raises it; ``owner`` invalidated (its DB-API
-        connection closed, not reused) when the error says the connection is lost."""
-        connection = owner if not isinstance(owner, sa.Connection) else owner.connection
-        disconnected = self.dialect.is_disconnect(error, connection, cursor)
-        if disconnected:
-            owner.invalidate(error)
-        return sa.exc.DBAPIError.instance(
-            sql,
-            parameters,
-            error,
-            self.dbapi_error,
-            hide_parameters=self.hide_parameters,
-            connection_invalidated=disconnected,
-            dialect=self.dialect,
-        )
-
-
-_PLANS: weakref.WeakKeyDictionary[Engine, _Plan] = weakref.WeakKeyDictionary()
-
-
-def _plan(engine: Engine) -> _Plan:
-    plan = _PLANS.get(engine)
-    if plan is None:
-        plan = _PLANS[engine] = _Plan(engine)
-    return plan
 
 
 def create_draft(
@@ -276,26 +122,13 @@ def create_draft(
     return draft
 
 
-def get_draft(
-    draft_id: str, *, session: Session | None = None, connection: sa.Connection | None = None
-) -> WizardDraft | None:
-    """The draft, or ``None`` when there is none with that id. On ``connection``
-    (``draft_connection``) if given, else on ``session``'s connection, else on a pooled
-    connection of its own (back in the pool before it returns)."""
+def get_draft(draft_id: str, *, session: Session | None = None) -> WizardDraft | None:
+    """The draft, or ``None`` when there is none with that id."""
     if not draft_id or len(draft_id) > MAX_ID_LENGTH:
         return None
-    if session is not None:
-        with _connection(session, write=False) as db:
-            row = db.execute(_SELECT, {"draft_id": draft_id}).one_or_none()
-        return None if row is None else WizardDraft(**row._mapping)
-    if connection is not None:
-        return _plan(connection.engine).select(connection.connection, draft_id, connection)
-    engine = _engine()
-    own = engine.raw_connection()
-    try:
-        return _plan(engine).select(own, draft_id, own)
-    finally:
-        own.close()  # back to the pool, rolled back
+    with _connection(session, write=False) as connection:
+        row = connection.execute(_SELECT, {"draft_id": draft_id}).one_or_none()
+    return None if row is None else WizardDraft(**row._mapping)
 
 
 def save_draft(
@@ -304,54 +137,19 @@ def save_draft(
     answers: dict[str, Any] | None = None,
     current_step: str | None = None,
     session: Session | None = None,
-    connection: sa.Connection | None = None,
 ) -> WizardDraft:
-    """Store the draft's answers (replaced by ``answers`` if given), step, language and
-    assessment id. One UPDATE, committed before it returns; ``DraftNotFound`` when the draft
-    was deleted meanwhile. On ``connection`` (``draft_connection``) if given, else on
-    ``session``'s connection, else on a connection of its own. On ``connection``, the commit
-    (or the rollback when the save fails) takes in what was run on it before."""
+    """Store the draft's answers (replaced by ``answers`` if given), step, language, assessment
+    id and value-helper figures. One UPDATE, committed before it returns; ``DraftNotFound``
+    when the draft was deleted meanwhile."""
     if answers is not None:
         draft.answers = dict(answers)
     if current_step is not None:
         draft.current_step = current_step[:64]
     draft.updated_at = utcnow()
-    if session is not None:
-        with _connection(session, write=True) as db:
-            result = db.execute(_UPDATE, {"draft_id": draft.id, **_columns(draft)})
-            if result.rowcount == 0:
-                raise DraftNotFound(draft.id)
-        return draft
-    if connection is not None:
-        plan = _plan(connection.engine)
-        # A transaction SQLAlchemy began on this connection (a statement run through it) ends
-        # through it, so that the connection's state stays right; else the DB-API connection's.
-        through_sqlalchemy = connection.in_transaction()
-        dbapi_connection = connection.connection
-        try:
-            if plan.update(dbapi_connection, draft, connection) == 0:
-                raise DraftNotFound(draft.id)
-        except BaseException:
-            if not connection.invalidated:
-                if through_sqlalchemy:
-                    connection.rollback()
-                else:
-                    dbapi_connection.rollback()
-            raise
-        if through_sqlalchemy:
-            connection.commit()
-        else:
-            plan.commit(dbapi_connection, connection)
-        return draft
-    engine = _engine()
-    plan = _plan(engine)
-    own = engine.raw_connection()
-    try:
-        if plan.update(own, draft, own) == 0:
+    with _connection(session, write=True) as connection:
+        result = connection.execute(_UPDATE, {"draft_id": draft.id, **_columns(draft)})
+        if result.rowcount == 0:
             raise DraftNotFound(draft.id)
-        plan.commit(own, own)
-    finally:
-        own.close()  # back to the pool, rolled back (after a commit: nothing to roll back)
     return draft
 
 
