@@ -28,10 +28,10 @@ def create_app(
     owns it and closes it. Without it, as in production, the app loads, validates and compiles
     its own rule base.
     """
-    from advisor import db, errors, i18n, security
+    from advisor import db, errors, i18n, logs, security
     from advisor.settings import REPO_ROOT, Settings, load_settings
     from advisor.state import AdvisorState
-    from advisor.web import register_blueprints, templating
+    from advisor.web import register_blueprints
 
     config = dict(test_config or {})
     settings = load_settings(**{key.lower(): value for key, value in config.items()})
@@ -40,7 +40,7 @@ def create_app(
             f"the assessor was built from {assessor.rulebase.root}, "
             f"the app's RULES_DIR is {settings.rules_dir}"
         )
-    security.configure_logging(settings.log_level)
+    logs.configure_logging(settings.log_level)
 
     app = Flask(
         __name__,
@@ -67,7 +67,7 @@ def create_app(
     app.config.update({k: v for k, v in config.items() if k.lower() not in Settings.model_fields})
 
     i18n.init_app(app)
-    templating.init_app(app)
+    logs.init_app(app)  # before security: a CSRF or rate-limit refusal carries a request id
     security.init_app(app)
     errors.init_app(app)
     db.init_app(app)

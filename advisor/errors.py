@@ -17,7 +17,7 @@ from jinja2 import TemplateError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.http import HTTP_STATUS_CODES
 
-from advisor.security import request_id
+from advisor.logs import request_id
 
 log = logging.getLogger(__name__)
 

@@ -11,6 +11,11 @@ The app runs from the checkout: ``rules/``, ``templates/``, ``static/``, ``trans
 | ``RULES_DIR`` | ``<repo>/rules/no`` | the rule base folder |
 | ``RATELIMIT_STORAGE_URI`` | ``memory://`` | Flask-Limiter storage; use ``redis://`` with several instances |
 | ``MAX_CONTENT_LENGTH`` | ``1048576`` (1 MB) | largest request body; larger bodies get 413 |
+| ``API_MAX_BODY`` | ``65536`` (64 kB) | largest JSON body on the API (within ``MAX_CONTENT_LENGTH``) |
+| ``SCREENING_MAX_BYTES`` | ``1048576`` (1 MB) | largest uploaded procurement plan |
+| ``API_RATE_LIMIT`` | ``300/minute`` | per client address, on every ``/api/v1`` route |
+| ``PDF_RATE_LIMIT`` | ``20/minute`` | per client address: guidance PDFs (page and API), plan PDFs |
+| ``SCREENING_RATE_LIMIT`` | ``20/minute`` | per client address: plan uploads, plan rows opened |
 | ``INSTANCE_PATH`` | ``<repo>/instance`` | runtime files (SQLite database, secret key) |
 | ``TRUSTED_PROXIES`` | ``0`` | number of reverse proxies whose X-Forwarded-* headers to trust |
 | ``LOG_LEVEL`` | ``INFO`` | level of the JSON logs on stderr |
@@ -24,7 +29,7 @@ import secrets
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Path(advisor.__file__).parent.parent: the checkout (the app runs from an editable install).
@@ -55,6 +60,12 @@ class Settings(BaseSettings):
     rules_dir: Path = REPO_ROOT / "rules" / "no"
     ratelimit_storage_uri: str = "memory://"
     max_content_length: int = Field(default=1024 * 1024, gt=0)
+    api_max_body: int = Field(default=64 * 1024, gt=0)  # a Case is well under 2 kB
+    screening_max_bytes: int = Field(default=1024 * 1024, gt=0)
+    # Flask-Limiter rate limits ("300/minute", "10/second;1000/day"), per client address.
+    api_rate_limit: str = "300/minute"
+    pdf_rate_limit: str = "20/minute"
+    screening_rate_limit: str = "20/minute"
     instance_path: Path = REPO_ROOT / "instance"
     trusted_proxies: int = Field(default=0, ge=0, le=5)
     log_level: str = "INFO"
@@ -112,4 +123,11 @@ def _development_secret(path: Path) -> str:
 def load_settings(**overrides: object) -> Settings:
     """Settings from the environment; ``overrides`` (lower-case field names) win."""
     known = {key: value for key, value in overrides.items() if key in Settings.model_fields}
-    return Settings(**known)
+    try:
+        return Settings(**known)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(map(str, problem['loc'])).upper()}: {problem['msg']}"
+            for problem in error.errors()
+        )
+        raise StartupError(f"invalid settings: {problems}") from None

@@ -42,9 +42,11 @@ def test_sqlite_synchronous_from_the_environment(make_app, monkeypatch, tmp_path
 
 
 def test_an_unknown_synchronous_value_stops_start_up(make_app):
-    from pydantic import ValidationError
+    from advisor.settings import StartupError
 
-    with pytest.raises(ValidationError, match="sqlite_synchronous"):
+    with pytest.raises(
+        StartupError, match="SQLITE_SYNCHRONOUS: Input should be 'FULL' or 'NORMAL'"
+    ):
         make_app(SQLITE_SYNCHRONOUS="OFF")
     with pytest.raises(ValueError, match="FULL or NORMAL"):
         make_engine("sqlite://", sqlite_synchronous="OFF; DROP TABLE drafts")

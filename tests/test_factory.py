@@ -102,6 +102,8 @@ def test_settings_from_environment(monkeypatch, instance_path: Path, database_ur
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("INSTANCE_PATH", str(instance_path))
     monkeypatch.setenv("MAX_CONTENT_LENGTH", "2048")
+    monkeypatch.setenv("SCREENING_MAX_BYTES", "4096")
+    monkeypatch.setenv("PDF_RATE_LIMIT", "3/minute")
     monkeypatch.setenv("SECRET_KEY", "k" * 40)
     monkeypatch.delenv("ADVISOR_ENV", raising=False)
     app = create_app()
@@ -110,6 +112,18 @@ def test_settings_from_environment(monkeypatch, instance_path: Path, database_ur
         assert app.config["DATABASE_URL"] == database_url
         assert app.config["SECRET_KEY"] == "k" * 40
         assert Path(app.instance_path) == instance_path.resolve()
+        settings = app.extensions["advisor"].settings
+        assert (settings.screening_max_bytes, settings.pdf_rate_limit) == (4096, "3/minute")
     finally:
         app.extensions["advisor"].assessor.close()
         app.extensions["advisor_db"].engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("API_MAX_BODY", "lots"), ("SCREENING_MAX_BYTES", "0"), ("TRUSTED_PROXIES", "9")],
+)
+def test_a_setting_of_the_wrong_kind_stops_start_up_naming_it(make_app, name: str, value: str):
+    with pytest.raises(StartupError, match=rf"invalid settings: {name}: ") as info:
+        make_app(**{name: value})
+    assert isinstance(info.value, SystemExit)

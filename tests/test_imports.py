@@ -44,6 +44,7 @@ LAYERS: list[tuple[str, set[str]]] = [
         {
             "advisor.web",
             "advisor.security",
+            "advisor.logs",
             "advisor.errors",
             "advisor.i18n",
             "advisor.health",

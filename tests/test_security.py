@@ -1,8 +1,9 @@
-"""Security headers, cookies, CSRF, request ids and structured logs."""
+"""Security headers, session cookies, CSRF and rate limits (``advisor.security``)."""
 
 from __future__ import annotations
 
-import json
+import re
+import time
 
 import pytest
 from flask import Blueprint, Flask
@@ -44,28 +45,6 @@ def test_hsts_behind_a_trusted_proxy(make_app):
     client = make_app(TRUSTED_PROXIES=1).test_client()
     response = client.get("/healthz", headers={"X-Forwarded-Proto": "https"})
     assert "Strict-Transport-Security" in response.headers
-
-
-def test_request_id_generated_or_taken_from_proxy(client):
-    generated = client.get("/healthz").headers["X-Request-ID"]
-    assert len(generated) == 32
-    assert client.get("/healthz").headers["X-Request-ID"] != generated
-    given = "req-0123456789abcdef"
-    assert client.get("/healthz", headers={"X-Request-ID": given}).headers["X-Request-ID"] == given
-    hostile = "<script>alert(1)</script>"
-    echoed = client.get("/healthz", headers={"X-Request-ID": hostile}).headers["X-Request-ID"]
-    assert echoed != hostile and len(echoed) == 32
-
-
-def test_logs_are_json_with_request_id(client, capsys):
-    capsys.readouterr()
-    client.get(PAGE, headers={"X-Request-ID": "log-test-12345678"})
-    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.strip()]
-    request_lines = [line for line in lines if line.get("logger") == "advisor.request"]
-    assert request_lines, lines
-    assert request_lines[-1]["request_id"] == "log-test-12345678"
-    assert request_lines[-1]["status"] == 404
-    assert request_lines[-1]["path"] == PAGE
 
 
 @pytest.mark.parametrize("production", [False, True])
@@ -183,3 +162,146 @@ def test_stylesheet_links_follow_the_mount_point(client):
     assert 'href="/static/css/app.css"' in plain
     assert 'href="/anskaffelser/static/css/app.css"' in html
     assert 'href="/static/css/app.css"' in client.get("/").get_data(as_text=True)
+
+
+# ---------------------------------------------------------------------------- sessions, CSRF
+
+
+def stock_serializer(app, secret_key=None):
+    """What Flask's own session interface signs and verifies with."""
+    from flask.sessions import SecureCookieSessionInterface
+
+    stock = SecureCookieSessionInterface()
+    if secret_key is None:
+        return stock.get_signing_serializer(app)
+    saved = app.secret_key
+    app.secret_key = secret_key
+    try:
+        return stock.get_signing_serializer(app)
+    finally:
+        app.secret_key = saved
+
+
+def test_session_key_rotation_and_forged_cookies(app):
+    client = app.test_client()
+    client.set_cookie("advisor_session", stock_serializer(app, "old-key").dumps({"lang": "en"}))
+    assert '<html lang="nb">' in client.get("/").get_data(as_text=True)  # unknown key: ignored
+    app.config["SECRET_KEY_FALLBACKS"] = ["old-key"]
+    client.set_cookie("advisor_session", stock_serializer(app, "old-key").dumps({"lang": "en"}))
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+    signed, signature = stock_serializer(app).dumps({"lang": "en"}).rsplit(".", 1)
+    forged = f"{signed}.{'B' if signature[0] == 'A' else 'A'}{signature[1:]}"
+    client.set_cookie("advisor_session", forged)
+    assert '<html lang="nb">' in client.get("/").get_data(as_text=True)
+
+
+def page_token(client, path: str = "/") -> str:
+    html = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def test_csrf_still_refuses_missing_forged_foreign_and_expired_tokens(make_app, monkeypatch):
+    app = make_app()
+    client = app.test_client()
+    token = page_token(client)
+    assert client.post("/ny", data={}).status_code == 400
+    signed, signature = token.rsplit(".", 1)
+    forged = f"{signed}.{'B' if signature[0] == 'A' else 'A'}{signature[1:]}"
+    assert client.post("/ny", data={"csrf_token": forged}).status_code == 400
+    other = app.test_client()
+    assert other.post("/ny", data={"csrf_token": token}).status_code == 400  # not its session
+    assert other.post("/ny", data={"csrf_token": page_token(other)}).status_code == 303
+    assert client.post("/ny", data={"csrf_token": token}).status_code == 303
+    # A token older than WTF_CSRF_TIME_LIMIT is refused.
+    import itsdangerous.timed
+
+    class Later:
+        @staticmethod
+        def time() -> float:
+            return time.time() + app.config["WTF_CSRF_TIME_LIMIT"] + 5
+
+    monkeypatch.setattr(itsdangerous.timed, "time", Later)
+    assert client.post("/ny", data={"csrf_token": token}).status_code == 400
+
+
+def test_csrf_checked_for_every_unsafe_method_and_only_when_enabled(make_app):
+    for enabled in (True, False):
+        app = make_app(WTF_CSRF_ENABLED=enabled)
+        app.add_url_rule(
+            "/_test/form",
+            "test_form",
+            lambda: "done",
+            methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        )
+        client = app.test_client()
+        assert client.get("/_test/form").status_code == 200
+        for method in ("POST", "PUT", "PATCH", "DELETE"):
+            response = client.open("/_test/form", method=method, data={"x": "1"})
+            assert response.status_code == (400 if enabled else 200), (method, enabled)
+        token = page_token(client)
+        for method in ("POST", "PUT", "PATCH", "DELETE"):
+            sent = client.open("/_test/form", method=method, data={"csrf_token": token})
+            assert sent.status_code == 200, method
+        header = client.post("/_test/form", headers={"X-CSRFToken": token})
+        assert header.status_code == 200
+
+
+def check_security_headers(response, what: str, *, https: bool, static: bool = False) -> None:
+    for name, value in security.SECURITY_HEADERS.items():
+        assert response.headers.getlist(name) == [value], (what, name)
+    assert response.headers.getlist("Strict-Transport-Security") == (
+        [security.HSTS] if https else []
+    ), what
+    rid = response.headers.getlist("X-Request-ID")
+    assert len(rid) == 1 and len(rid[0]) >= 8, what
+    vary = {v.strip() for v in response.headers.get("Vary", "").split(",")}
+    assert ("Accept-Language" in vary) is not static, what
+
+
+def test_security_headers_on_every_kind_of_response(make_app):
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
+
+    def crash() -> str:
+        raise RuntimeError("boom")
+
+    def limited() -> str:
+        return "ok"
+
+    app.add_url_rule("/_test/crash", "crash", crash)
+    app.add_url_rule("/api/_test/crash", "api_crash", crash)
+    app.add_url_rule("/_test/limited", "limited", security.limiter.limit("1/minute")(limited))
+    for https in (False, True):
+        client = app.test_client()
+        base_url = "https://localhost" if https else "http://localhost"
+        client.get("/_test/limited", base_url=base_url)
+        responses = {
+            "page": client.get("/", base_url=base_url),
+            "json": client.get("/healthz", base_url=base_url),
+            "404": client.get(PAGE, base_url=base_url),
+            "405": client.post("/healthz", base_url=base_url),
+            "500 page": client.get("/_test/crash", base_url=base_url),
+            "500 problem+json": client.get("/api/_test/crash", base_url=base_url),
+            "csrf 400": client.post("/ny", data={}, base_url=base_url),
+            "429": client.get("/_test/limited", base_url=base_url),
+            "api 404": client.get("/api/v1/assessments/nothing", base_url=base_url),
+        }
+        for what, response in responses.items():
+            check_security_headers(response, what, https=https)
+        assert responses["429"].status_code == 429
+        assert responses["csrf 400"].status_code == 400
+        assert "boom" not in responses["500 page"].get_data(as_text=True)
+        static = client.get("/static/css/app.css", base_url=base_url)
+        check_security_headers(static, "static", https=https, static=True)
+        static.close()
+
+
+def test_language_choice_is_remembered_only_when_asked(client):
+    assert '<html lang="en">' in client.get("/?lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+    assert '<html lang="nb">' in client.get("/?lang=nb").get_data(as_text=True)
+    assert '<html lang="nb">' in client.get("/").get_data(as_text=True)
+    fresh = client.application.test_client()
+    response = fresh.get("/healthz")
+    assert not any("advisor_session=" in c for c in response.headers.getlist("Set-Cookie"))
+    api = fresh.get("/api/v1/assessments/nothing?lang=en")
+    assert not any("advisor_session=" in c for c in api.headers.getlist("Set-Cookie"))

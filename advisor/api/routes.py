@@ -6,18 +6,17 @@ recomputed), with its revision as the ETag: ``If-None-Match`` gives 304 while it
 ``If-Match`` on a change gives 412 when someone else changed it since.
 
 Rate limits (Flask-Limiter, shared ``limiter``): ``API_RATE_LIMIT`` (default 300/minute per
-client) on every route, ``PDF_RATE_LIMIT`` (default 20/minute) on the PDF as well. Both are
-Flask config keys, also read from the environment, as is ``API_MAX_BODY``.
+client) on every route, ``PDF_RATE_LIMIT`` (default 20/minute) on the PDF as well; bodies up
+to ``API_MAX_BODY``. All three are ``Settings`` fields.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
 import pydantic_core
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 from pydantic import ValidationError
 from spectree import Response as SpecResponse
 
@@ -35,38 +34,17 @@ from advisor.api.models import (
 from advisor.api.openapi import ERRORS, spec
 from advisor.api.problems import ApiError
 from advisor.case import Case
-from advisor.security import limiter
+from advisor.security import api_rate_limit, limiter, pdf_rate_limit
 from advisor.state import current_state
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 bp.register_error_handler(ApiError, problems.answer)
 
-DEFAULT_API_RATE_LIMIT = "300/minute"
-DEFAULT_PDF_RATE_LIMIT = "20/minute"
-DEFAULT_MAX_BODY = 64 * 1024  # a Case is well under 2 kB
-
-
-def _setting(name: str, default: Any) -> Any:
-    value = current_app.config.get(name)
-    if value in (None, ""):
-        value = os.environ.get(name) or default
-    return value
-
-
-def api_rate_limit() -> str:
-    return str(_setting("API_RATE_LIMIT", DEFAULT_API_RATE_LIMIT))
-
-
-def pdf_rate_limit() -> str:
-    return str(_setting("PDF_RATE_LIMIT", DEFAULT_PDF_RATE_LIMIT))
-
 
 @bp.before_request
 def _limit_body_and_check_query() -> None:
-    request.max_content_length = min(
-        int(_setting("API_MAX_BODY", DEFAULT_MAX_BODY)),
-        current_app.config.get("MAX_CONTENT_LENGTH") or DEFAULT_MAX_BODY,
-    )
+    settings = current_state().settings
+    request.max_content_length = min(settings.api_max_body, settings.max_content_length)
     check_query()
 
 

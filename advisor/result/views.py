@@ -23,13 +23,12 @@ from advisor import db, records
 from advisor.assessment import Assessment
 from advisor.i18n import current_language
 from advisor.result import present
-from advisor.security import limiter
+from advisor.security import limiter, pdf_rate_limit
 from advisor.state import current_state
 
 bp = Blueprint("result", __name__)
 log = logging.getLogger(__name__)
 
-PDF_RATE_LIMIT = "20/minute"
 CHANGES_KEY = "result_changes"
 
 #: A saved assessment is reached by its unguessable link: keep it out of caches and indexes.
@@ -96,7 +95,7 @@ def show(assessment_id: str) -> str:
 
 
 @bp.get("/vurdering/<assessment_id>/veiledning.pdf")
-@limiter.limit(PDF_RATE_LIMIT)
+@limiter.limit(pdf_rate_limit)
 def guidance_pdf(assessment_id: str) -> Response:
     lang = request.args.get("lang", current_language())
     if lang not in ("nb", "en"):

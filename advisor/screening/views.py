@@ -15,14 +15,12 @@ Rate limits: ``SCREENING_RATE_LIMIT`` (default 20/minute) on uploads and opening
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     redirect,
     render_template,
     request,
@@ -45,30 +43,12 @@ from advisor.screening.screen import (
     sorted_rows,
 )
 from advisor.screening.store import get_screening, save_screening
-from advisor.security import limiter
+from advisor.security import limiter, pdf_rate_limit, screening_rate_limit
 from advisor.state import current_state
 
 bp = Blueprint("screening", __name__, url_prefix="/plan")
 
 ALLOWED_SUFFIXES = (".csv", ".xlsx")
-DEFAULT_MAX_BYTES = 1024 * 1024
-DEFAULT_SCREENING_RATE_LIMIT = "20/minute"
-DEFAULT_PDF_RATE_LIMIT = "20/minute"
-
-
-def _setting(name: str, default: Any) -> Any:
-    value = current_app.config.get(name)
-    if value in (None, ""):
-        value = os.environ.get(name) or default
-    return value
-
-
-def screening_rate_limit() -> str:
-    return str(_setting("SCREENING_RATE_LIMIT", DEFAULT_SCREENING_RATE_LIMIT))
-
-
-def pdf_rate_limit() -> str:
-    return str(_setting("PDF_RATE_LIMIT", DEFAULT_PDF_RATE_LIMIT))
 
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -151,7 +131,7 @@ def t(key: str, **values: Any) -> str:
 
 
 def max_bytes() -> int:
-    return int(_setting("SCREENING_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return current_state().settings.screening_max_bytes
 
 
 def _size(limit: int) -> str:
