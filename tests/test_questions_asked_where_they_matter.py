@@ -10,7 +10,8 @@ import pytest
 
 from advisor.case import Case
 from advisor.rulebase import load_rulebase
-from advisor.rulebase.questions import Tree, parse_tree
+from advisor.rulebase.questions import Tree
+from advisor.rulebase.questions_yaml import parse_tree
 from advisor.settings import REPO_ROOT
 
 RULES = REPO_ROOT / "rules" / "no"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from advisor.rulebase import RuleBaseInvalid, load_rulebase
-from advisor.rulebase.questions import parse_tree
+from advisor.rulebase.questions_yaml import parse_tree
 from advisor.settings import REPO_ROOT
 
 RULES = REPO_ROOT / "rules" / "no"

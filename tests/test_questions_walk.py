@@ -12,7 +12,8 @@ from rulebase_copies import working_rulebase
 
 from advisor.rulebase import conditions
 from advisor.rulebase.conditions import All, Any_, Leaf, Not
-from advisor.rulebase.questions import Question, Tree, parse_tree
+from advisor.rulebase.questions import Question, Tree
+from advisor.rulebase.questions_yaml import parse_tree
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
 

@@ -22,13 +22,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from advisor.case import Case
 from advisor.rulebase import citations, conditions
-from advisor.rulebase.questions import (
-    MISSING,
-    Question,
-    Tree,
-    case_values,
-    parse_tree,
-)
+from advisor.rulebase.questions import MISSING, Question, Tree, case_values
+from advisor.rulebase.questions_yaml import parse_tree
 from advisor.rulebase.yamlsrc import Located, SourceError
 
 SAMPLES: dict[str, list[Any]] = {

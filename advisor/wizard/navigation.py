@@ -13,7 +13,8 @@ from flask import abort, current_app, request, session, url_for
 from werkzeug.routing import BuildError
 
 from advisor.i18n import current_language
-from advisor.rulebase.questions import Page, Tree, Walk, parse_tree
+from advisor.rulebase.questions import Page, Tree, Walk
+from advisor.rulebase.questions_yaml import parse_tree
 from advisor.state import current_state
 from advisor.wizard.cpv import CpvNames, cpv_names_for
 from advisor.wizard.drafts import WizardDraft, get_draft
