@@ -319,6 +319,16 @@ def test_an_amount_that_cannot_be_read_is_asked_about(
     assert "estimated_value_nok" not in wizard.answers(app)
 
 
+def test_a_title_with_a_nul_is_refused_and_a_pasted_tab_kept_as_a_space(app: Flask, wizard: Wizard):
+    wizard.start()
+    refused = wizard.post("om-anskaffelsen", {**PATH[0][1], "title": "Vask\x00eri"})
+    assert refused.status_code == 422
+    assert "Fjern kontrolltegnene" in refused.get_data(as_text=True)
+    assert "title" not in wizard.answers(app)
+    wizard.answer("om-anskaffelsen", {**PATH[0][1], "title": "Vask\teri"})
+    assert wizard.answers(app)["title"] == "Vask eri"
+
+
 def test_date_before_the_rule_base_is_refused(wizard: Wizard):
     wizard.start()
     response = wizard.post("om-anskaffelsen", {"law_as_of": "1999-01-01"})

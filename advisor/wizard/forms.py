@@ -7,6 +7,7 @@ again. Messages are translated here (Flask-Babel, English msgids).
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,7 @@ from advisor.wizard.cpv import CODE, CpvName, CpvNames
 from advisor.wizard.parsing import InputError, parse_date, parse_months
 
 MAX_TEXT = 200
+PASTED_BREAKS = str.maketrans("\t\r\n", "   ")
 MIN_AMOUNT = 1000  # below this an estimated value is surely a typing slip
 
 
@@ -125,6 +127,9 @@ def _read(
     if kind == "text":
         if len(raw) > MAX_TEXT:
             raise _Invalid(_("Use at most %(count)d characters.", count=MAX_TEXT))
+        raw = raw.translate(PASTED_BREAKS)  # tabs and line breaks pasted into one line
+        if any(unicodedata.category(ch) == "Cc" for ch in raw):  # NUL cannot even be stored
+            raise _Invalid(_("Remove the control characters (such as NUL) from the text."))
         return raw or None
     if kind == "amount":
         if not raw:
