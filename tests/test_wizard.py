@@ -509,6 +509,24 @@ def test_value_helper_refuses_bad_figures_with_a_message(
     assert "estimated_value_nok" not in wizard.answers(app)
 
 
+def test_value_helper_keeps_only_figures_it_read(app: Flask, wizard: Wizard):
+    """What is kept for next time is what the helper read: a checkbox sent with another value
+    (here with a NUL, which PostgreSQL cannot store) is kept as not ticked."""
+    wizard.start()
+    helper = f"/utkast/{wizard.draft_id}/verdihjelp"
+    form = {"amount": "50 000", "period": "month", "months": "24", "units": "1"}
+    used = wizard.client.post(
+        helper,
+        data={**form, "open_ended": "ja\x00", "action": "use", "csrf_token": wizard.token},
+    )
+    assert used.status_code == 303
+    with app.app_context():
+        draft = get_draft(wizard.draft_id)
+        assert draft is not None
+        assert draft.value_helper == form
+        assert draft.answers["estimated_value_nok"] == 1_200_000
+
+
 def test_cpv_search_with_and_without_javascript(app: Flask, wizard: Wizard):
     found = wizard.client.get("/cpv/sok?q=renhold")
     assert found.status_code == 200

@@ -45,6 +45,7 @@ def value_helper(draft_id: str) -> Any:
     page = the_tree.page_of(value_question.id)
     back = step_url(draft, page.id) if page else resume_target(draft)
     raw = {name: (request.form.get(name) or "").strip() for name in HELPER_FIELDS}
+    raw["open_ended"] = "yes" if raw["open_ended"] == "yes" else ""  # a checkbox: kept as such
     if request.method == "GET":
         # the figures behind the estimate last used, else a monthly amount for one unit
         remembered = draft.value_helper or {}
