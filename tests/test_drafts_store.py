@@ -83,7 +83,8 @@ def test_a_saved_draft_reads_back_as_it_was_saved(
                 assert moment.utcoffset() == dt.timedelta(0)
             assert read.updated_at == saved_at  # the same instant, in UTC
         assert get_draft("no-such-draft", session=session()) is None
-        assert get_draft("x" * 65) is None
+        for not_an_id in ("x" * 65, "", "abc\x00def", "../etc", "å" * 10):
+            assert get_draft(not_an_id) is None
 
 
 def test_saves_are_committed_and_connections_go_back_to_the_pool(db_app: Flask):

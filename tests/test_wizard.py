@@ -329,6 +329,12 @@ def test_a_title_with_a_nul_is_refused_and_a_pasted_tab_kept_as_a_space(app: Fla
     assert wizard.answers(app)["title"] == "Vask eri"
 
 
+@pytest.mark.parametrize("draft_id", ["abc%00def", "x" * 65, "%C3%A5"])
+def test_a_draft_url_with_an_impossible_id_is_not_found(client: FlaskClient, draft_id: str):
+    for path in ("", "/steg/om-anskaffelsen", "/oppsummering", "/verdihjelp"):
+        assert client.get(f"/utkast/{draft_id}{path}").status_code == 404
+
+
 def test_date_before_the_rule_base_is_refused(wizard: Wizard):
     wizard.start()
     response = wizard.post("om-anskaffelsen", {"law_as_of": "1999-01-01"})

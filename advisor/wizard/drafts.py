@@ -17,6 +17,7 @@ connection (and commit it after a write), else on a connection of their own.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,7 +30,9 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from advisor.db import Base, JSONType, UTCDateTime, get_session, new_id, utcnow
 
-MAX_ID_LENGTH = 64
+#: What a draft id can look like (``db.new_id`` makes URL-safe base64); anything else, such as
+#: a NUL that PostgreSQL would refuse to compare, is no draft.
+DRAFT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 class Draft(Base):
@@ -124,7 +127,7 @@ def create_draft(
 
 def get_draft(draft_id: str, *, session: Session | None = None) -> WizardDraft | None:
     """The draft, or ``None`` when there is none with that id."""
-    if not draft_id or len(draft_id) > MAX_ID_LENGTH:
+    if not DRAFT_ID.fullmatch(draft_id or ""):
         return None
     with _connection(session, write=False) as connection:
         row = connection.execute(_SELECT, {"draft_id": draft_id}).one_or_none()
