@@ -128,7 +128,8 @@ class TrailEntry(BaseModel):
 
 
 class Branch(BaseModel):
-    """What the result would be if an unanswered ("vet ikke") question had this answer."""
+    """What the result would be if a question answered "vet ikke" (or not stated) had this
+    answer."""
 
     answer: str
     answer_label: LocalText
@@ -138,10 +139,13 @@ class Branch(BaseModel):
     closes: list[str] = []
     adds_obligations: list[str] = []
     removes_obligations: list[str] = []
+    adds_warnings: list[str] = []
+    removes_warnings: list[str] = []
 
 
 class OpenQuestion(BaseModel):
-    """An answer given as "vet ikke" that changes the result: find it out."""
+    """An answer that changes the result: given as "vet ikke" (``open_questions``), or not
+    stated at all (``not_stated``). Find it out."""
 
     field: str
     label: LocalText
@@ -170,6 +174,7 @@ class Assessment(BaseModel):
     trail: list[TrailEntry] = []
     open_questions: list[OpenQuestion] = []
     find_out: list[FindOut] = []
+    not_stated: list[OpenQuestion] = []
     documents: list[SourceDocument] = []
     generated_at: dt.datetime = Field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
@@ -273,6 +278,8 @@ class PublicBranch(PublicModel):
     closes: list[str]
     adds_obligations: list[str]
     removes_obligations: list[str]
+    adds_warnings: list[str]
+    removes_warnings: list[str]
 
 
 class PublicOpenQuestion(PublicModel):
@@ -307,6 +314,12 @@ class PublicAssessment(PublicModel):
     )
     find_out: list[PublicFindOut] = Field(
         description='Other answers given as "unknown" worth finding out: they change a warning.'
+    )
+    not_stated: list[PublicOpenQuestion] = Field(
+        description='Facts the Case left out (not stated, which is never an "unknown" '
+        "answer) that would change the result, the warnings included, if they were stated: "
+        "each with what the answers that change it lead to. The rules read a left-out "
+        "yes/no/unknown answer as unknown."
     )
     generated_at: dt.datetime
 

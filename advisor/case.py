@@ -44,6 +44,7 @@ class ServiceType(StrEnum):
     ordinary = "ordinary"
     special = "special"  # FOA vedlegg 2 (særlige tjenester)
     health_social = "health_social"  # FOA vedlegg 3 (helse- og sosialtjenester)
+    unknown = "unknown"  # answered "vet ikke" (the rules treat the service as ordinary)
 
 
 class TargetSupplier(StrEnum):
@@ -84,10 +85,17 @@ class ClimateExemption(StrEnum):
     insignificant_footprint = "insignificant_footprint"  # § 5b (3): insignificant by its nature
     essential_interests = "essential_interests"  # § 5b (3): health, safety or preparedness
     mandatory_minimum_requirements = "mandatory_minimum_requirements"  # § 5c
+    unknown = "unknown"  # answered "vet ikke": the main rule applies
 
 
 class Answer(StrEnum):
-    """A yes/no question where "vet ikke" (don't know) is a real answer."""
+    """A yes/no question where "vet ikke" (don't know) is a real answer.
+
+    A field of this type that defaults to ``None`` and was left out is *not stated*: the buyer
+    was not asked or the API client did not say. The rules read it as "vet ikke" (the safe
+    reading: a rule that acts on an unknown answer warns or holds back), but nothing says the
+    buyer answered "vet ikke" (``Case.unstated``).
+    """
 
     yes = "yes"
     no = "no"
@@ -141,36 +149,37 @@ class Case(BaseModel):
         default=False, description="Whether the buyer wants to reserve the competition."
     )
 
-    # --- Facts beyond the v1 minimum (all optional; "unknown" is a real answer) ---
-    supplier_meets_wise_conditions: Answer = Field(
-        default=Answer.unknown,
+    # --- Facts beyond the v1 minimum (all optional; "unknown" is a real answer, "vet ikke";
+    # left out (None) is "not stated" unless the field has a documented default) ---
+    supplier_meets_wise_conditions: Answer | None = Field(
+        default=None,
         description="Main purpose is work integration and at least 30 % of staff are "
         "disabled or disadvantaged (FOA §§ 8-8/16-9/30-3).",
     )
-    supplier_meets_ideell_definition: Answer = Field(
-        default=Answer.unknown,
+    supplier_meets_ideell_definition: Answer | None = Field(
+        default=None,
         description="Meets the definition of an ideell organisation in FOA § 30-2a (2).",
     )
-    suppliers_pay_dividends: Answer = Field(
-        default=Answer.unknown,
+    suppliers_pay_dividends: Answer | None = Field(
+        default=None,
         description="The suppliers in view are companies that may pay dividends.",
     )
-    divisible_into_lots: Answer = Field(default=Answer.unknown)
+    divisible_into_lots: Answer | None = None
     split_from_larger_need: Answer = Field(
         default=Answer.no,
         description="This purchase is part of a larger need bought in several parts.",
     )
-    recurring_need: Answer = Field(default=Answer.unknown)
-    grant_enforceable_obligation: Answer = Field(
-        default=Answer.unknown,
+    recurring_need: Answer | None = None
+    grant_enforceable_obligation: Answer | None = Field(
+        default=None,
         description="For a grant: the recipient must deliver a service the buyer specified.",
     )
-    in_house_private_ownership: Answer = Field(
-        default=Answer.unknown,
+    in_house_private_ownership: Answer | None = Field(
+        default=None,
         description="For in-house: the entity has direct private ownership.",
     )
-    in_house_control_and_activity: Answer = Field(
-        default=Answer.unknown,
+    in_house_control_and_activity: Answer | None = Field(
+        default=None,
         description="For in-house: the buyer controls the entity and more than 80 % of its "
         "activity is for the buyer (FOA §§ 3-1 to 3-4).",
     )
@@ -183,27 +192,27 @@ class Case(BaseModel):
     wants_innovation: bool = False
     wants_user_choice: bool = False
     is_framework_agreement: bool = False
-    subcontracting_expected: Answer = Field(default=Answer.unknown)
+    subcontracting_expected: Answer | None = None
     work_performed_abroad: Answer = Field(default=Answer.no)
-    apprentice_trade_relevant: Answer = Field(default=Answer.unknown)
+    apprentice_trade_relevant: Answer | None = None
 
     # --- Added for the Norwegian rule base (issue 8); all optional ---
-    emergency_response_service: Answer = Field(
-        default=Answer.unknown,
+    emergency_response_service: Answer | None = Field(
+        default=None,
         description="The service is civil defence, civil protection or emergency response "
         "(not planned patient transport by ambulance) (FOA § 2-4 g).",
     )
-    involves_public_authority: Answer = Field(
-        default=Answer.unknown,
+    involves_public_authority: Answer | None = Field(
+        default=None,
         description="The service involves exercising public authority (FOA § 2-4 h).",
     )
-    rd_shared_benefit: Answer = Field(
-        default=Answer.unknown,
+    rd_shared_benefit: Answer | None = Field(
+        default=None,
         description="A research and development service where the buyer does not both keep all "
         "the benefit and pay the whole cost (FOA § 2-5).",
     )
-    social_criterion_linked_to_contract: Answer = Field(
-        default=Answer.unknown,
+    social_criterion_linked_to_contract: Answer | None = Field(
+        default=None,
         description="The social award criterion measures what is done on this contract, not the "
         "supplier's company as a whole (FOA §§ 8-11 (2), 18-1 (4)).",
     )
@@ -221,8 +230,8 @@ class Case(BaseModel):
         "the buyer relies on, if any (LOA § 5b (3), § 5c; FOA § 7-9 (3)-(4)); to be justified in "
         "the procurement file. Left out: not answered.",
     )
-    supplier_in_cleaning_register: Answer = Field(
-        default=Answer.unknown,
+    supplier_in_cleaning_register: Answer | None = Field(
+        default=None,
         description="For cleaning: the supplier is approved in Arbeidstilsynet's cleaning "
         "register (renholdsregisteret).",
     )
@@ -238,13 +247,44 @@ class Case(BaseModel):
         return match.group(1)
 
     def facts(self) -> dict[str, Any]:
-        """Flat facts for the rule engine: enums as strings, absent values left out.
+        """Flat facts for the rule engine: enums as strings, absent values left out, a
+        yes/no/"vet ikke" answer that was not stated read as "unknown" (``UNSTATED_READS_AS``).
 
         Besides the answers, two normalised facts are added: ``cpv_num`` (the CPV code as a
         number, so code ranges compare numerically) and ``cpv_given``.
         """
         data = self.model_dump(mode="json", exclude={"title", "law_as_of"})
         facts = {key: value for key, value in data.items() if value is not None}
+        for name in self.unstated():
+            facts[name] = UNSTATED_READS_AS.value
         facts["cpv_given"] = self.cpv is not None
         facts["cpv_num"] = int(self.cpv) if self.cpv else 0
         return facts
+
+    def unstated(self) -> list[str]:
+        """The yes/no/"vet ikke" answers left out (not stated), which the rules read as
+        "unknown" although the buyer never answered "vet ikke"."""
+        return [name for name in UNSTATED_FIELDS if getattr(self, name) is None]
+
+    def given(self) -> list[str]:
+        """The fields this Case was given (by the wizard, the API client, the CLI file), in the
+        model's order: what was asked and answered. Fields left out keep their documented
+        default or are not stated; the answers table shows only these."""
+        return [name for name in type(self).model_fields if name in self.model_fields_set]
+
+    def stored(self) -> dict[str, Any]:
+        """The Case as saved: only what it was given (``given``), so that a saved Case read
+        back still knows what was answered, plus the law date (a default of "today" must not
+        move when the Case is read back on another day)."""
+        data = self.model_dump(mode="json", exclude_unset=True)
+        data["law_as_of"] = self.law_as_of.isoformat()
+        return data
+
+
+#: How the rules read a yes/no/"vet ikke" answer that was not stated.
+UNSTATED_READS_AS = Answer.unknown
+
+#: The yes/no/"vet ikke" answers without a documented default: left out, they are not stated.
+UNSTATED_FIELDS = tuple(
+    name for name, field in Case.model_fields.items() if field.annotation == Answer | None
+)

@@ -6,11 +6,7 @@ og sosialtjenester (7 800 000 kr). I din sak: anslått verdi er 5 000 000 kr."
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 from typing import Any
-
-from babel.dates import format_date
 
 from advisor.assessment import LocalText
 from advisor.money import format_money
@@ -68,12 +64,6 @@ PHRASES = {
         "always": "always",
     },
 }
-
-
-@functools.lru_cache(maxsize=1024)
-def format_day(day: dt.date, lang: str) -> str:
-    """``19. februar 2020`` / ``19 February 2020``."""
-    return format_date(day, format="long", locale="en_GB" if lang == "en" else "nb_NO")
 
 
 class Wording:

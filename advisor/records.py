@@ -74,6 +74,8 @@ class AssessmentRecord(Base):
         """Store ``assessment`` (its answers, result, rule-base version and law date)."""
         result = assessment.model_dump(mode="json")
         result["id"] = self.id
+        # only what the Case was given: read back, it still knows what was answered
+        result["case"] = assessment.case.stored()
         self.case_json = dict(result["case"])
         self.result_json = result
         self.ruleset_version = assessment.ruleset.version

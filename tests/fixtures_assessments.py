@@ -103,6 +103,7 @@ def _regime_other_above_eos() -> TrailEntry:
         parameters=[
             ParameterUse(
                 name="eos_threshold_other",
+                unit="NOK",
                 value=2_300_000,
                 valid_from=dt.date(2024, 3, 14),
                 label=L(
@@ -605,6 +606,7 @@ def ideell_part_iv() -> Assessment:
                 parameters=[
                     ParameterUse(
                         name="eos_threshold_special",
+                        unit="NOK",
                         value=7_800_000,
                         valid_from=dt.date(2022, 3, 23),
                         label=L(
@@ -765,6 +767,7 @@ def draft_unverified() -> Assessment:
                 parameters=[
                     ParameterUse(
                         name="lower_limit",
+                        unit="NOK",
                         value=300_000,
                         valid_from=dt.date(2026, 7, 1),
                         draft=True,
@@ -772,6 +775,7 @@ def draft_unverified() -> Assessment:
                     ),
                     ParameterUse(
                         name="national_threshold",
+                        unit="NOK",
                         value=1_300_000,
                         valid_from=dt.date(2018, 4, 6),
                         label=L("den nasjonale terskelverdien", "the national threshold"),

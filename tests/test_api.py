@@ -308,10 +308,14 @@ def test_the_openapi_document_describes_every_field_an_assessment_answers_with(c
         return set(schemas[name]["properties"])
 
     created = create(client)
-    grant = {"arrangement": "grant", "estimated_value_nok": 400_000}  # an open question
-    health = {"service_type": "health_social", "estimated_value_nok": 2_000_000}  # find out
-    created["open_questions"] = create(client, **grant)["open_questions"]
-    created["find_out"] = create(client, **health)["find_out"]
+    grant = {"arrangement": "grant", "estimated_value_nok": 400_000}
+    health = {"service_type": "health_social", "estimated_value_nok": 2_000_000}
+    unknown = "unknown"  # "vet ikke": an open question, a thing to find out
+    created["open_questions"] = create(client, **grant, grant_enforceable_obligation=unknown)[
+        "open_questions"
+    ]
+    created["find_out"] = create(client, **health, involves_public_authority=unknown)["find_out"]
+    created["not_stated"] = create(client, **grant)["not_stated"]  # left out: not stated
     assert set(created) <= described("AssessmentOut")
     for key, name in (("regime", "PublicRegime"), ("ruleset", "RulesetInfo")):
         assert set(created[key]) <= described(name), key
@@ -323,6 +327,7 @@ def test_the_openapi_document_describes_every_field_an_assessment_answers_with(c
         ("documents", "SourceDocument"),
         ("open_questions", "PublicOpenQuestion"),
         ("find_out", "PublicFindOut"),
+        ("not_stated", "PublicOpenQuestion"),
     ):
         assert created[key], key
         for item in created[key]:

@@ -118,22 +118,36 @@ def test_answers_are_in_words_and_amounts_in_locale_format():
 
 
 @pytest.mark.parametrize("lang", ["nb", "en"])
-def test_every_answer_is_named_as_the_rule_base_names_it(lang):
-    html = html_of(fx.wise_cleaning_part_iii(), lang)
-    names = {
-        "title": labels.t(lang, "procurement_name"),
-        "law_as_of": labels.t(lang, "law_date_answer"),
-    }
+def test_the_answers_table_shows_what_was_answered_as_the_rule_base_names_it(lang):
+    """Only the answers the Case was given, each by its facts.yaml title, a "vet ikke" as
+    given; nothing left out (a fact not stated is never shown as the buyer's "vet ikke")."""
+    assessment = fx.wise_cleaning_part_iii()
+    html = html_of(assessment, lang)
+    table = html.split(f"<h3>{labels.t(lang, 'answers')}</h3>", 1)[1].split("</table>", 1)[0]
+    given = set(assessment.case.given()) - {"title"}
     for name in Case.model_fields:
-        title = names.get(name) or rules().facts.inputs[name].title.get(lang)
-        assert f"<td>{title}</td>".replace("'", "&#39;") in html, name
+        if name in ("title", "law_as_of"):
+            continue
+        title = rules().facts.inputs[name].title.get(lang).replace("'", "&#39;")
+        assert (f"<td>{title}</td>" in table) == (name in given), name
+    dont_know = rules().facts.inputs["subcontracting_expected"].values["unknown"].get(lang)
+    assert f"<td>{dont_know.capitalize()}</td>".replace("'", "&#39;") in table
+    assert table.count("<tr>") == len(given) + 1  # the heading row
 
 
 @pytest.mark.parametrize(
     ("lang", "note", "row"),
     [
-        ("nb", "1 spørsmål du svarte «Vet ikke» på, kan endre rådet", "Nye plikter: chain_limit"),
-        ("en", "1 question you answered “Don't know” changes the advice", "New obligations:"),
+        (
+            "nb",
+            "1 spørsmål du svarte «Vet ikke» på, kan endre rådet",
+            "Nye plikter: Begrensning av ledd i leverandørkjeden",
+        ),
+        (
+            "en",
+            "1 question you answered “Don't know” changes the advice",
+            "New obligations: Limit on tiers in the supply chain",
+        ),
     ],
 )
 def test_open_questions_are_listed_with_their_branches(lang, note, row):
@@ -147,9 +161,9 @@ def test_open_questions_are_listed_with_their_branches(lang, note, row):
 def test_trail_shows_rules_and_dated_parameters():
     nb = flat(text("wise_cleaning_part_iii", "nb"))
     assert "regime.other_above_eos" in nb
-    assert "2 300 000 (fra 14. mars 2024)" in nb
+    assert "2 300 000 kr (fra 14. mars 2024)" in nb  # as on the result page
     en = flat(text("draft_unverified", "en"))
-    assert "300,000 (from 1 July 2026)" in en
+    assert "NOK 300,000 (from 1 July 2026)" in en
 
 
 @pytest.mark.parametrize("lang", ["nb", "en"])

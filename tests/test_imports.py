@@ -30,6 +30,7 @@ LAYERS: list[tuple[str, set[str]]] = [
         {
             "advisor.assessor",
             "advisor.explain",
+            "advisor.vocabulary",
             "advisor.ruletests",
             "advisor.guidance",
             "advisor.screening",

@@ -75,7 +75,7 @@ def test_the_climate_answer_reaches_the_case(tree: Tree) -> None:
     data = tree.case_data({**BASE, "climate_exemption": "essential_interests"})
     assert Case.model_validate(data).climate_exemption == "essential_interests"
     data = tree.case_data({**BASE, "climate_exemption": "unknown"})
-    assert Case.model_validate(data).climate_exemption is None  # "vet ikke": not answered
+    assert Case.model_validate(data).climate_exemption == "unknown"  # "vet ikke", as answered
 
 
 def test_only_one_supplier_is_asked_when_a_direct_award_is_wanted(tree: Tree) -> None:

@@ -96,11 +96,16 @@ class Assessor:
         self, case: Case, engine: str = "durable", explore_unknowns: bool = True
     ) -> Assessment:
         """Assess ``case``. With ``explore_unknowns``, every "vet ikke" answer a finding depends
-        on is tried as yes and as no (``open_questions``)."""
+        on is tried with its other values (``open_questions``, ``find_out``), and so is every
+        answer not stated (``not_stated``)."""
         period, facts, outcome = self.outcome(case, engine)
         assessment = self.assemble(case, period, facts, outcome)
         if explore_unknowns:
-            assessment.open_questions, assessment.find_out = unknown_answers(
+            (
+                assessment.open_questions,
+                assessment.find_out,
+                assessment.not_stated,
+            ) = unknown_answers(
                 self.rulebase, self.prepared.periods[period.start], case, facts, outcome
             )
         return assessment
@@ -116,6 +121,9 @@ class Assessor:
         prepared = self.prepared.periods[period.start]
         fill = prepared.fill
         all_facts = {**facts, **outcome.derived}
+        # What the case says, for the words: an answer not stated is "not given", never the
+        # "vet ikke" the rules read it as.
+        stated = {k: v for k, v in all_facts.items() if k not in set(case.unstated())}
         fired = [prepared.rules[rule_id] for rule_id in outcome.fired if rule_id in prepared.rules]
 
         regime_code = outcome.derived.get("regime", "undetermined")
@@ -128,7 +136,7 @@ class Assessor:
             rule=regime_case.id if regime_case else None,
         )
 
-        failures = Failures(rb, self.wording, period, all_facts)
+        failures = Failures(rb, self.wording, period, all_facts, stated)
         findings = Findings(rb, self.wording, self.prepared, prepared, failures)
         routes = findings.routes(fired, case.law_as_of)
         obligations = findings.obligations(fired)
@@ -166,7 +174,7 @@ class Assessor:
             routes=routes,
             obligations=obligations,
             warnings=warnings,
-            trail=[self._trail(prepared, rule, all_facts, outcome) for rule in used],
+            trail=[self._trail(prepared, rule, stated, outcome) for rule in used],
             documents=list(documents.values()),
         )
 

@@ -1,11 +1,13 @@
-"""What a "vet ikke" answer could change: the open questions, and what else to find out.
+"""What a "vet ikke" answer, or an answer not stated, could change.
 
-Each answer given as "vet ikke" (unknown) that some finding depends on is tried as yes and as
-no, through the plain reference evaluator (``engine.rerun_plain``: the same compiled rules, the
-facts that changed worked out again). An answer for which yes or no gives another regime, other
-open routes or other obligations is an *open question*, with what each such answer leads to.
-An answer for which yes or no only changes the warnings is still worth finding out. Both carry
-the rule base's advice on what to find out (facts.yaml ``find_out``).
+Each answer given as "vet ikke" (unknown) that some finding depends on is tried with each of
+its other values, through the plain reference evaluator (``engine.rerun_plain``: the same
+compiled rules, the facts that changed worked out again). An answer for which one of them gives
+another regime, other open routes or other obligations is an *open question*, with what each
+such answer leads to. An answer for which they only change the warnings is still worth finding
+out. An answer that was not stated (left out: never a "vet ikke") is tried the same way and
+listed apart (``not_stated``) when a value would change anything, the warnings included. All
+carry the rule base's advice on what to find out (facts.yaml ``find_out``).
 """
 
 from __future__ import annotations
@@ -43,14 +45,6 @@ class Result:
             warnings=codes("warning"),
         )
 
-    def same_advice(self, other: Result) -> bool:
-        """The same regime, open routes and obligations (warnings aside)."""
-        return (self.regime, self.routes, self.obligations) == (
-            other.regime,
-            other.routes,
-            other.obligations,
-        )
-
 
 def unknown_answers(
     rulebase: RuleBase,
@@ -58,53 +52,88 @@ def unknown_answers(
     case: Case,
     facts: dict[str, Any],
     outcome: Outcome,
-) -> tuple[list[OpenQuestion], list[FindOut]]:
-    """The open questions of ``case`` and the other unknown answers worth finding out.
+) -> tuple[list[OpenQuestion], list[FindOut], list[OpenQuestion]]:
+    """The open questions of ``case``, the other "vet ikke" answers worth finding out, and the
+    facts not stated that would change the result (``Assessment.not_stated``).
 
     ``facts`` is ``case.facts()``, ``outcome`` what the engine made of them.
     """
     base = Result.of(period, outcome)
     questions: list[OpenQuestion] = []
     find_out: list[FindOut] = []
+    not_stated: list[OpenQuestion] = []
+    unstated = set(case.unstated())
     for name in Case.model_fields:
-        if getattr(case, name) != Answer.unknown:
-            continue
         if name not in period.reaching:
             continue  # an answer no finding depends on changes none
-        spec = rulebase.facts.inputs[name]
-        branches = []
-        changes_warnings = False
-        for answer in (Answer.yes, Answer.no):
-            other = rerun_plain(
-                period.period,
-                outcome,
-                {**facts, name: answer.value},
-                {name},
-                rulebase.tables,
-            )
-            result = Result.of(period, other)
-            if result.same_advice(base):
-                changes_warnings |= result.warnings != base.warnings
-                continue
-            regime = str(result.regime)
-            branches.append(
-                Branch(
-                    answer=answer.value,
-                    answer_label=rulebase.value_label(name, answer.value)
-                    or LocalText(nb=answer.value, en=answer.value),
-                    regime=regime,
-                    regime_title=rulebase.value_label("regime", regime)
-                    or LocalText(nb=regime, en=regime),
-                    opens=sorted(result.routes - base.routes),
-                    closes=sorted(base.routes - result.routes),
-                    adds_obligations=sorted(result.obligations - base.obligations),
-                    removes_obligations=sorted(base.obligations - result.obligations),
+        spec = rulebase.facts.inputs.get(name)
+        if spec is None or not spec.values:
+            continue  # only answers with a list of values can be tried
+        value = getattr(case, name)
+        if value is None or name in unstated:
+            alternatives = [v for v in spec.values if v != Answer.unknown.value]
+            branches = _branches(rulebase, period, outcome, facts, name, alternatives, base)
+            if branches:
+                not_stated.append(
+                    OpenQuestion(
+                        field=name, label=spec.label, advice=spec.find_out, branches=branches
+                    )
                 )
-            )
-        if branches:
+            continue
+        if value != Answer.unknown.value:
+            continue
+        alternatives = [v for v in spec.values if v != Answer.unknown.value]
+        branches = _branches(rulebase, period, outcome, facts, name, alternatives, base)
+        advice = [b for b in branches if b.opens or b.closes or _other_advice(b, base)]
+        if advice:
             questions.append(
-                OpenQuestion(field=name, label=spec.label, advice=spec.find_out, branches=branches)
+                OpenQuestion(field=name, label=spec.label, advice=spec.find_out, branches=advice)
             )
-        elif changes_warnings:
+        elif branches:
             find_out.append(FindOut(field=name, label=spec.label, advice=spec.find_out))
-    return questions, find_out
+    return questions, find_out, not_stated
+
+
+def _other_advice(branch: Branch, base: Result) -> bool:
+    """Another regime or other obligations (the routes are ``opens``/``closes``)."""
+    return bool(
+        branch.regime != str(base.regime) or branch.adds_obligations or branch.removes_obligations
+    )
+
+
+def _branches(
+    rulebase: RuleBase,
+    period: PreparedPeriod,
+    outcome: Outcome,
+    facts: dict[str, Any],
+    name: str,
+    alternatives: list[str],
+    base: Result,
+) -> list[Branch]:
+    """What each of ``alternatives`` for the answer ``name`` would change, for those that
+    change anything (the warnings included), each re-run through the reference evaluator."""
+    branches = []
+    for answer in alternatives:
+        other = rerun_plain(
+            period.period, outcome, {**facts, name: answer}, {name}, rulebase.tables
+        )
+        result = Result.of(period, other)
+        if result == base:
+            continue
+        regime = str(result.regime)
+        branches.append(
+            Branch(
+                answer=answer,
+                answer_label=rulebase.value_label(name, answer) or LocalText(nb=answer, en=answer),
+                regime=regime,
+                regime_title=rulebase.value_label("regime", regime)
+                or LocalText(nb=regime, en=regime),
+                opens=sorted(result.routes - base.routes),
+                closes=sorted(base.routes - result.routes),
+                adds_obligations=sorted(result.obligations - base.obligations),
+                removes_obligations=sorted(base.obligations - result.obligations),
+                adds_warnings=sorted(result.warnings - base.warnings),
+                removes_warnings=sorted(base.warnings - result.warnings),
+            )
+        )
+    return branches

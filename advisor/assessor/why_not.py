@@ -14,10 +14,11 @@ import datetime as dt
 from typing import Any
 
 from advisor.assessment import LocalText
-from advisor.explain import Wording, capitalise, format_day
+from advisor.explain import Wording, capitalise
 from advisor.rulebase import conditions
 from advisor.rulebase.compiler import CompiledRule, Period
 from advisor.rulebase.loader import RuleBase
+from advisor.vocabulary import long_date
 
 Failed = tuple[conditions.Leaf, CompiledRule]  # a failed comparison and the rule it is in
 
@@ -36,9 +37,17 @@ class Failures:
     """
 
     def __init__(
-        self, rulebase: RuleBase, wording: Wording, period: Period, facts: dict[str, Any]
+        self,
+        rulebase: RuleBase,
+        wording: Wording,
+        period: Period,
+        facts: dict[str, Any],
+        stated: dict[str, Any] | None = None,
     ) -> None:
         self.facts = facts
+        # what the case says, for ``actual``: without the answers not stated, which ``facts``
+        # (the rules' reading) holds as "vet ikke"
+        self.stated = facts if stated is None else stated
         self._rulebase = rulebase
         self._wording = wording
         self._period = period
@@ -70,7 +79,7 @@ class Failures:
         """What the case says of ``fact``, in words."""
         key = (fact, lang)
         if key not in self._actual:
-            self._actual[key] = self._wording.actual(fact, self.facts, lang)
+            self._actual[key] = self._wording.actual(fact, self.stated, lang)
         return self._actual[key]
 
     def _work_out(self, rule: CompiledRule, depth: int) -> list[Failed]:
@@ -163,25 +172,25 @@ def not_in_force(
 
     def text(lang: str) -> str:
         name = capitalise(title.get(lang))
-        day = format_day(date, lang)
+        day = long_date(date, lang)
         if later and lang == "en":
             return (
-                f"{name} is possible under the rules in force from {format_day(later[0], lang)}."
+                f"{name} is possible under the rules in force from {long_date(later[0], lang)}."
                 f" Your case is assessed under the law of {day}."
             )
         if later:
             return (
-                f"{name} er mulig etter reglene som gjelder fra {format_day(later[0], lang)}. "
+                f"{name} er mulig etter reglene som gjelder fra {long_date(later[0], lang)}. "
                 f"Saken din er vurdert etter regelverket per {day}."
             )
         if ended and lang == "en":
             return (
                 f"{name} was possible under rules that applied until "
-                f"{format_day(ended[-1], lang)}. Your case is assessed under the law of {day}."
+                f"{long_date(ended[-1], lang)}. Your case is assessed under the law of {day}."
             )
         if ended:
             return (
-                f"{name} var mulig etter regler som gjaldt til {format_day(ended[-1], lang)}. "
+                f"{name} var mulig etter regler som gjaldt til {long_date(ended[-1], lang)}. "
                 f"Saken din er vurdert etter regelverket per {day}."
             )
         return NO_RULE.get(lang)

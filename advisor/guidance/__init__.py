@@ -23,6 +23,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from advisor import vocabulary
 from advisor.assessment import Assessment
 from advisor.guidance import content, labels
 from advisor.guidance.fetcher import LocalOnlyFetcher
@@ -68,9 +69,9 @@ def jinja_env() -> Environment:
     env = pdf_environment(TEMPLATE_DIR)
     env.filters.update(
         money=format_money,
-        date=content.date,
+        date=vocabulary.long_date,
         timestamp=content.timestamp,
-        capfirst=content.capfirst,
+        capfirst=vocabulary.capfirst,
         safe_url=content.safe_url,
     )
     return env
@@ -92,19 +93,19 @@ def render_html(assessment: Assessment, lang: str = "nb", *, rulebase: RuleBase)
         "title": title,
         "short_title": content.short(title),
         "recommendation": content.recommendation(assessment, lang),
-        "answers": content.answer_rows(assessment.case, lang, rulebase),
-        "open_questions": content.open_questions(assessment, lang),
+        "answers": vocabulary.answer_rows(assessment.case, lang, rulebase),
+        "open_questions": content.question_views(assessment.open_questions, lang, rulebase),
+        "not_stated": content.question_views(assessment.not_stated, lang, rulebase),
         "open_questions_note": content.open_questions_note(assessment, lang),
         "citations": content.all_citations(assessment),
         "text_label": lambda key: text_kinds[key].get(lang) if key in text_kinds else key,
-        "case_value": lambda name, value: content.case_value(name, value, lang, rulebase),
         "fact_value": lambda name, value: content.derived_value(
             name, value, assessment, lang, rulebase
         ),
-        "number": lambda value: content.number(value, lang),
+        "quantity": lambda value, unit: vocabulary.quantity(value, unit, lang),
         "conclusion": lambda entry: content.trail_conclusion(entry, assessment, lang),
-        "buyer": content.case_value("buyer_type", assessment.case.buyer_type, lang, rulebase),
-        "answer_title": lambda name: content.case_label(name, lang, rulebase),
+        "buyer": vocabulary.answer_value("buyer_type", assessment.case.buyer_type, lang, rulebase),
+        "answer_title": lambda name: vocabulary.answer_label(name, lang, rulebase),
     }
     return jinja_env().get_template(TEMPLATE).render(context)
 

@@ -12,44 +12,25 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from enum import Enum
 from typing import Any
 
-from babel.dates import format_date, format_datetime, get_timezone
-from babel.numbers import format_decimal
+from babel.dates import format_datetime, get_timezone
 
-from advisor.assessment import Assessment, Citation, TrailEntry
-from advisor.case import Answer, Case
+from advisor import vocabulary
+from advisor.assessment import Assessment, Citation, OpenQuestion, TrailEntry
 from advisor.guidance.labels import pick, t
-from advisor.money import format_money
 from advisor.rulebase.loader import RuleBase
+from advisor.vocabulary import capfirst
 
-LOCALES = {"nb": "nb_NO", "en": "en_GB"}
 OSLO = get_timezone("Europe/Oslo")
 SAFE_URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
-
-
-def date(value: dt.date, lang: str) -> str:
-    return format_date(value, "long", locale=LOCALES[lang])
 
 
 def timestamp(value: dt.datetime, lang: str) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
     pattern = "d. MMMM y 'kl.' HH:mm zzz" if lang == "nb" else "d MMMM y, HH:mm zzz"
-    return format_datetime(value, pattern, tzinfo=OSLO, locale=LOCALES[lang])
-
-
-def number(value: Any, lang: str) -> str:
-    if isinstance(value, bool):
-        return t(lang, "yes" if value else "no")
-    if isinstance(value, int | float):
-        return format_decimal(value, locale=LOCALES[lang])
-    return str(value)
-
-
-def capfirst(text: str) -> str:
-    return text[:1].upper() + text[1:]
+    return format_datetime(value, pattern, tzinfo=OSLO, locale=vocabulary.locale(lang))
 
 
 def safe_url(url: str | None) -> str | None:
@@ -59,67 +40,13 @@ def safe_url(url: str | None) -> str | None:
     return None
 
 
-def case_value(field: str, value: Any, lang: str, rulebase: RuleBase) -> str:
-    """A Case answer in words: values named as the rule base names them, yes/no, amounts and
-    dates formatted."""
-    if value is None or value == "":
-        return t(lang, "not_given")
-    if isinstance(value, bool):
-        return t(lang, "yes" if value else "no")
-    if isinstance(value, Enum):
-        value = value.value
-    words = rulebase.value_label(field, value)
-    if words is not None:
-        return capfirst(words.get(lang))
-    if field == "estimated_value_nok" and isinstance(value, int | float):
-        return format_money(value, lang)
-    if field == "duration_months" and isinstance(value, int):
-        return f"{value} {t(lang, 'month' if value == 1 else 'months')}"
-    if isinstance(value, dt.date):
-        return date(value, lang)
-    if isinstance(value, int | float):
-        return number(value, lang)
-    return str(value)
-
-
-#: The answers that are not facts the rules read, with the PDF's word for them (``labels``).
-NOT_FACTS = {"title": "procurement_name", "law_as_of": "law_date_answer"}
-
-
-def case_label(field: str, lang: str, rulebase: RuleBase) -> str:
-    """An answer's name: the rule base's title of the fact."""
-    if field in NOT_FACTS:
-        return t(lang, NOT_FACTS[field])
-    return rulebase.facts.inputs[field].title.get(lang)
-
-
-def answer_rows(case: Case, lang: str, rulebase: RuleBase) -> list[tuple[str, str]]:
-    """Every Case field in the model's order, as (question, answer)."""
-    return [
-        (case_label(name, lang, rulebase), case_value(name, getattr(case, name), lang, rulebase))
-        for name in type(case).model_fields
-    ]
-
-
-def fact_value(name: str, value: Any, lang: str, rulebase: RuleBase) -> str:
-    """A fact used by a rule: answers as in the answers table, derived facts as they are."""
-    field = Case.model_fields.get(name)
-    if field is not None:
-        if field.annotation is Answer and value in Answer._value2member_map_:
-            value = Answer(value)
-        return case_value(name, value, lang, rulebase)
-    if value is None:
-        return t(lang, "not_given")
-    return number(value, lang)
-
-
 def derived_value(
     name: str, value: Any, assessment: Assessment, lang: str, rulebase: RuleBase
 ) -> str:
-    """A fact value in the trail; the regime by its title when the Assessment names it."""
+    """A fact value in the trail (``vocabulary.fact_value``); the regime by its title."""
     if name == "regime" and value == assessment.regime.code:
         return assessment.regime.title.get(lang)
-    return fact_value(name, value, lang, rulebase)
+    return vocabulary.fact_value(name, value, lang, rulebase)
 
 
 def cites(items: list[Citation]) -> str:
@@ -259,36 +186,33 @@ class QuestionView:
     branches: list[BranchView]
 
 
-def open_questions(assessment: Assessment, lang: str) -> list[QuestionView]:
-    """Each "vet ikke" answer that changes the result, with what each answer would change.
+def question_views(
+    questions: list[OpenQuestion], lang: str, rulebase: RuleBase
+) -> list[QuestionView]:
+    """Answers that change the result ("vet ikke" answers, or facts not stated), with what each
+    answer would change; routes, obligations and warnings named by the catalog's titles."""
 
-    Route and obligation codes are named by their titles where the Assessment has them (an
-    obligation that only a branch adds has no title in the Assessment: its code is shown).
-    """
-
-    def route_title(code: str) -> str:
-        route = assessment.route(code)
-        return capfirst(route.title.get(lang)) if route else code
-
-    def obligation_title(code: str) -> str:
-        item = next((o for o in assessment.obligations if o.code == code), None)
-        return item.title.get(lang) if item else code
+    def titles(kind: str, codes: list[str]) -> list[str]:
+        entries = getattr(rulebase.catalog, kind)
+        return [capfirst(entries[c].title.get(lang)) if c in entries else c for c in codes]
 
     result = []
-    for question in assessment.open_questions:
+    for question in questions:
         branches = []
         for branch in question.branches:
             changes = [
-                ("opens", [route_title(c) for c in branch.opens]),
-                ("closes", [route_title(c) for c in branch.closes]),
-                ("adds", [obligation_title(c) for c in branch.adds_obligations]),
-                ("removes", [obligation_title(c) for c in branch.removes_obligations]),
+                ("opens", titles("routes", branch.opens)),
+                ("closes", titles("routes", branch.closes)),
+                ("adds", titles("obligations", branch.adds_obligations)),
+                ("removes", titles("obligations", branch.removes_obligations)),
+                ("adds_warnings", titles("warnings", branch.adds_warnings)),
+                ("removes_warnings", titles("warnings", branch.removes_warnings)),
             ]
             branches.append(
                 BranchView(
                     answer=capfirst(branch.answer_label.get(lang)),
                     regime=branch.regime_title.get(lang),
-                    changes=[(key, titles) for key, titles in changes if titles],
+                    changes=[(key, names) for key, names in changes if names],
                 )
             )
         advice = question.advice.get(lang) if question.advice else None

@@ -53,8 +53,6 @@ CHROME: dict[str, Pair] = {
     ),
     "basis": ("Grunnlaget for rådet", "What the advice rests on"),
     "answers": ("Svarene dine", "Your answers"),
-    "procurement_name": ("Anskaffelsens navn", "Name of the procurement"),
-    "law_date_answer": ("Dato for regelverket", "Date whose law applies"),
     "open_questions": ("Spørsmål som kan endre rådet", "Questions that may change the advice"),
     "open_questions_intro": (
         (
@@ -73,7 +71,20 @@ CHROME: dict[str, Pair] = {
     "closes": ("Lukker", "Closes"),
     "adds": ("Nye plikter", "New obligations"),
     "removes": ("Plikter som faller bort", "Obligations that fall away"),
-    "no_change": ("Ingen endring i veier eller plikter", "No change in routes or obligations"),
+    "adds_warnings": ("Nye advarsler", "New warnings"),
+    "removes_warnings": ("Advarsler som faller bort", "Warnings that fall away"),
+    "not_stated": ("Ikke oppgitt, men kan endre rådet", "Not stated, but may change the advice"),
+    "not_stated_intro": (
+        (
+            "Disse opplysningene er ikke oppgitt. Rådet leser dem som ukjente; finn ut svaret: "
+            "rådet blir slik med hvert svar."
+        ),
+        (
+            "These facts were not stated. The advice reads them as unknown; find out the answer: "
+            "this is how the advice changes with each answer."
+        ),
+    ),
+    "no_change": ("Ingen endring", "No change"),
     "question": ("Spørsmål", "Question"),
     "answer": ("Svar", "Answer"),
     "trail": ("Regler som er brukt", "Rules applied"),
@@ -121,9 +132,6 @@ CHROME: dict[str, Pair] = {
     "of_word": ("av", "of"),
     "yes": ("Ja", "Yes"),
     "no": ("Nei", "No"),
-    "not_given": ("Ikke oppgitt", "Not given"),
-    "months": ("måneder", "months"),
-    "month": ("måned", "month"),
 }
 
 

@@ -5,39 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from typing import Any
 
-from babel import dates as babel_dates
 from flask import current_app, request, url_for
-from flask_babel import format_decimal
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from advisor import records
+from advisor import records, vocabulary
 from advisor.assessment import Assessment, LocalText
 from advisor.case import Case
 from advisor.i18n import current_language
 from advisor.money import format_money
 from advisor.state import current_state
 
-DATE_LOCALES = {"nb": "nb_NO", "en": "en_GB"}
 MAX_CHANGES = 20
-
-#: Answers always shown in "what the advice rests on" (others only when not at their default).
-MAIN_ANSWERS = (
-    "law_as_of",
-    "buyer_type",
-    "arrangement",
-    "subject",
-    "service_type",
-    "cpv",
-    "estimated_value_nok",
-    "duration_months",
-    "target_supplier",
-    "wants_reservation",
-)
 
 CHANGE_LABELS = {
     "regime": _l("The part of the Regulation changed"),
@@ -70,26 +51,18 @@ def law(value: str) -> Markup:
 
 
 def quantity(value: Any, unit: str | None) -> str:
-    """A parameter value with its unit: ``1 300 000 kr``, ``48 måneder``, ``20 %``."""
-    if unit == "NOK" or (unit is None and isinstance(value, int | float) and value >= 1000):
-        return money(value)
-    if unit == "months":
-        return _("%(n)s months", n=value)
-    if unit == "percent":
-        return f"{format_decimal(value)} %"  # the rule base writes percentages as 20, not 0.2
-    return str(value)
+    """A parameter value with its unit (``advisor.vocabulary``): ``1 300 000 kr``, ``20 %``."""
+    return vocabulary.quantity(value, unit, current_language())
 
 
 def capfirst(value: str) -> str:
     """First letter upper-case, the rest untouched (unlike Jinja's ``capitalize``)."""
-    return value[:1].upper() + value[1:]
+    return vocabulary.capfirst(value)
 
 
 def long_date(value: dt.date | None) -> str:
-    """``1. mars 2026`` / ``1 March 2026`` (British English, as in the guidance PDF)."""
-    if value is None:
-        return ""
-    return babel_dates.format_date(value, "long", locale=DATE_LOCALES[current_language()])
+    """``1. mars 2026`` / ``1 March 2026`` (``advisor.vocabulary``, as in the guidance PDF)."""
+    return vocabulary.long_date(value, current_language())
 
 
 def edit_url(assessment_id: str) -> str | None:
@@ -114,55 +87,9 @@ def new_url() -> str:
     return f"{request.script_root}/"
 
 
-@dataclass
-class AnswerRow:
-    name: str
-    label: str
-    value: str
-
-
-def _value_text(name: str, value: Any) -> str:
-    rulebase = current_state().rulebase
-    if value is None or value == "":
-        return _("not given")
-    if name == "estimated_value_nok":
-        return money(int(value))
-    if name == "law_as_of":
-        return long_date(value)
-    if name == "duration_months":
-        return _("%(n)s months", n=value)
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    raw = getattr(value, "value", value)
-    label = rulebase.value_label(name, raw)
-    if label is not None:
-        return text(label)
-    return str(raw)
-
-
-def _label(name: str) -> str:
-    """The answer's name in the table: the rule base's title of the fact; the law date is not
-    a fact the rules read, so the page names it."""
-    if name == "law_as_of":
-        return _("the date whose law applies")
-    return text(current_state().rulebase.facts.inputs[name].title)
-
-
-def answer_rows(case: Case) -> list[AnswerRow]:
-    """The answers the advice rests on: the main ones, then any other that is not a default."""
-    rows = []
-    for name, field in Case.model_fields.items():
-        if name == "title":
-            continue
-        value = getattr(case, name)
-        if name not in MAIN_ANSWERS:
-            default = field.get_default(call_default_factory=False)
-            if value == default or value is None:
-                continue
-        elif value is None and not (name == "service_type" and case.subject.value == "services"):
-            continue  # optional answers left out; an unknown service type is worth showing
-        rows.append(AnswerRow(name=name, label=_label(name), value=_value_text(name, value)))
-    return rows
+def answer_rows(case: Case) -> list[vocabulary.AnswerRow]:
+    """The answers the advice rests on, as given (``advisor.vocabulary.answer_rows``)."""
+    return vocabulary.answer_rows(case, current_language(), current_state().rulebase)
 
 
 def catalog_title(kind: str, code: str) -> str:
