@@ -13,11 +13,11 @@ import pytest
 from advisor.assessment import Assessment
 from advisor.assessor import Assessor
 from advisor.case import Case
-from advisor.explain import format_day
 from advisor.money import format_money as money
 from advisor.rulebase import load_rulebase
 from advisor.rulebase.compiler import ParamValue, parameter_value
 from advisor.samples import CaseSampler
+from advisor.vocabulary import long_date
 
 DATE = dt.date(2026, 3, 1)
 THRESHOLD = "eos_threshold_special"
@@ -167,9 +167,9 @@ def test_a_route_whose_rule_starts_later_says_from_when(tmp_path: Any) -> None:
         own.close()
     route = assessment.route("reserved_ideell")
     assert route is not None and not route.available
-    assert f"fra {format_day(first, 'nb')}" in route.why.nb
-    assert format_day(before, "nb") in route.why.nb
-    assert f"from {format_day(first, 'en')}" in route.why.en
+    assert f"fra {long_date(first, 'nb')}" in route.why.nb
+    assert long_date(before, "nb") in route.why.nb
+    assert f"from {long_date(first, 'en')}" in route.why.en
     assert any(c.text.startswith("FOA § 30-2a") for c in route.legal_basis)
 
 
