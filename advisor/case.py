@@ -7,7 +7,10 @@ Field names of the v1 contract (design.md section 4) are public: add fields, nev
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import re
+import types
+import typing
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -105,6 +108,8 @@ class Answer(StrEnum):
 #: The facts ``Case.facts()`` adds to the answers, with their types (their words are in the rule
 #: base's facts.yaml, ``normalised``).
 NORMALISED_FACTS = {"cpv_num": "number", "cpv_given": "bool"}
+#: The fields that are no fact of the rules: the law date picks the period of law.
+NOT_FACTS = ("law_as_of", "title")
 
 CPV_PATTERN = re.compile(r"^(\d{8})(?:-\d)?$")
 
@@ -288,3 +293,46 @@ UNSTATED_READS_AS = Answer.unknown
 UNSTATED_FIELDS = tuple(
     name for name, field in Case.model_fields.items() if field.annotation == Answer | None
 )
+
+
+def enum_of(annotation: Any) -> type[enum.Enum] | None:
+    """The enumeration a field's type annotation names (``Answer``, ``ServiceType | None``)."""
+    for candidate in (annotation, *typing.get_args(annotation)):
+        if isinstance(candidate, type) and issubclass(candidate, enum.Enum):
+            return candidate
+    return None
+
+
+def is_optional(annotation: Any) -> bool:
+    """Whether a field's type annotation allows ``None`` (the field may be left out)."""
+    origin = typing.get_origin(annotation)
+    return origin in (typing.Union, types.UnionType) and type(None) in typing.get_args(annotation)
+
+
+def facts_of_field(name: str) -> tuple[str, ...]:
+    """The facts of ``Case.facts()`` that one field gives (the CPV code gives three)."""
+    if name in NOT_FACTS:
+        return ()
+    if name == "cpv":
+        return ("cpv", *NORMALISED_FACTS)
+    return (name,)
+
+
+def fact_values(name: str) -> tuple[Any, ...] | None:
+    """Every value the fact ``name`` can have in ``Case.facts()`` (``None`` among them when it
+    can be left out), or ``None`` when its values are open (amounts, codes, numbers)."""
+    if name == "cpv_given":
+        return (True, False)
+    field = Case.model_fields.get(name)
+    if field is None:
+        return None
+    kind = enum_of(field.annotation)
+    if kind is not None:
+        values: tuple[Any, ...] = tuple(member.value for member in kind)
+    elif field.annotation is bool:
+        values = (True, False)
+    else:
+        return None
+    if name in UNSTATED_FIELDS:  # left out, it reads as "unknown" (Case.facts)
+        return values
+    return (*values, None) if is_optional(field.annotation) else values

@@ -11,29 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import random
-import types
 import typing
 from collections.abc import Iterator
 from typing import Any
 
-from advisor.case import MAX_VALUE_NOK, Case
+from advisor.case import MAX_VALUE_NOK, Case, enum_of, is_optional
 from advisor.rulebase.compiler import Period, parameter_value
 from advisor.rulebase.loader import RuleBase
 
 OPEN_PERIOD_DAYS = 3 * 365  # how far past the last breakpoint dates are drawn
 DEFAULT_SHARE = 0.4  # answers left at their default this often, as in real cases
-
-
-def _enum_of(annotation: Any) -> type[enum.Enum] | None:
-    for candidate in (annotation, *typing.get_args(annotation)):
-        if isinstance(candidate, type) and issubclass(candidate, enum.Enum):
-            return candidate
-    return None
-
-
-def _optional(annotation: Any) -> bool:
-    origin = typing.get_origin(annotation)
-    return origin in (typing.Union, types.UnionType) and type(None) in typing.get_args(annotation)
 
 
 class CaseSampler:
@@ -97,10 +84,10 @@ class CaseSampler:
             if name == "cpv":
                 data[name] = self.cpv(rng)
                 continue
-            if _optional(annotation) and rng.random() < 0.3:
+            if is_optional(annotation) and rng.random() < 0.3:
                 data[name] = None
                 continue
-            kind = _enum_of(annotation)
+            kind = enum_of(annotation)
             default = field.default
             if isinstance(default, enum.Enum | bool) and rng.random() < DEFAULT_SHARE:
                 data[name] = default.value if isinstance(default, enum.Enum) else default

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from advisor.assessment import (
@@ -17,6 +18,7 @@ from advisor.assessment import (
 from advisor.assessor.findings import Findings
 from advisor.assessor.open_questions import unknown_answers
 from advisor.assessor.prepared import Prepared, PreparedPeriod
+from advisor.assessor.relevance import PartialCase
 from advisor.assessor.why_not import Failures
 from advisor.case import Case
 from advisor.engine import DurableEngine, Outcome, RuleCompileError, run_plain
@@ -109,6 +111,17 @@ class Assessor:
                 self.rulebase, self.prepared.periods[period.start], case, facts, outcome
             )
         return assessment
+
+    def fields_that_matter(
+        self, known: Mapping[str, Any], unknown: Iterable[str]
+    ) -> frozenset[str]:
+        """The fields in ``unknown`` whose answer can still change the result (regime, routes,
+        obligations, warnings) of a Case with the answers ``known`` (``relevance``): what the
+        wizard still asks, and which fields an API client left out that would change it."""
+        partial = PartialCase.of(known, unknown)
+        date = partial.law_as_of
+        periods = self.periods if date is None else [self.period_for(date)]
+        return partial.fields_that_matter(periods, self.rulebase.tables)
 
     def close(self) -> None:
         self.engine.close()

@@ -12,10 +12,16 @@ A condition is a tree of ``All``/``Any``/``Not`` over ``Leaf`` comparisons of on
 Semantics: a comparison on a fact the case does not give is false, and its negation is true
 (``not: {service_type: special}`` holds when no service type is given). ``known: true|false``
 tests whether a fact is given at all.
+
+Evaluation has a second mode for cases not yet complete: facts named as *unknown* (with the
+values they may still take, or any value) make it three-valued (Kleene logic): a condition is
+``True`` or ``False`` when it holds, or fails, whatever the unknown facts turn out to be, and
+``None`` when that depends on them. ``advisor.rulebase.relevance`` builds on it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -275,17 +281,65 @@ def eval_leaf(
     raise ValueError(f"unknown operator {op}")  # pragma: no cover - validated at load
 
 
+#: A value an unknown fact may take: not given at all.
+ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "ABSENT"})()
+
+#: What is not known yet about some facts: each fact's possible values (``ABSENT`` among them
+#: when it may stay not given), or ``None`` when it may take any value or none.
+Unknown = Mapping[str, Collection[Any] | None]
+
+NOTHING_UNKNOWN: Unknown = {}
+
+
+def eval_unknown_leaf(
+    leaf: Leaf, possible: Collection[Any] | None, tables: dict[str, Ranges], joined: frozenset
+) -> bool | None:
+    """A comparison on an unknown fact: decided only when every possible value decides it the
+    same way (each value compared by ``eval_leaf``, the one semantics of a comparison)."""
+    if possible is None:
+        return None
+    verdicts = {
+        eval_leaf(leaf, {} if value is ABSENT else {leaf.fact: value}, tables, joined)
+        for value in possible
+    }
+    return verdicts.pop() if len(verdicts) == 1 else None
+
+
 def evaluate(
-    node: Node, facts: dict[str, Any], tables: dict[str, Ranges], joined: frozenset = frozenset()
-) -> bool:
-    """Evaluate a tree (normally in negation normal form)."""
+    node: Node,
+    facts: dict[str, Any],
+    tables: dict[str, Ranges],
+    joined: frozenset = frozenset(),
+    unknown: Unknown = NOTHING_UNKNOWN,
+) -> bool | None:
+    """Evaluate a tree (normally in negation normal form).
+
+    Without ``unknown`` the answer is ``True`` or ``False``. With it, the facts it names count
+    as not known yet (whatever ``facts`` says of them) and the answer is three-valued: ``None``
+    when the condition holds for some of their possible values and fails for others."""
     if isinstance(node, Leaf):
+        if node.fact in unknown:
+            return eval_unknown_leaf(node, unknown[node.fact], tables, joined)
         return eval_leaf(node, facts, tables, joined)
     if isinstance(node, All):
-        return all(evaluate(item, facts, tables, joined) for item in node.items)
+        verdict: bool | None = True
+        for item in node.items:
+            value = evaluate(item, facts, tables, joined, unknown)
+            if value is False:
+                return False
+            if value is None:
+                verdict = None
+        return verdict
     if isinstance(node, Any_):
-        return any(evaluate(item, facts, tables, joined) for item in node.items)
-    return evaluate(nnf(node), facts, tables, joined)
+        verdict = False
+        for item in node.items:
+            value = evaluate(item, facts, tables, joined, unknown)
+            if value is True:
+                return True
+            if value is None:
+                verdict = None
+        return verdict
+    return evaluate(nnf(node), facts, tables, joined, unknown)
 
 
 def failed_leaves(
