@@ -25,7 +25,7 @@ PORT ?= 5000
 
 # The interpreter for a new .venv: PYTHON if given, else the first of these found.
 PYTHON_CANDIDATES := python3.12 python3.11 python3.13
-# Which lock `make install` installs: dev (runtime + test, lint, audit and lock tools) or runtime.
+# Which lock `make install` installs: dev (runtime + test, bench, lint, audit and lock tools) or runtime.
 DEPS ?= dev
 LOCK := requirements/$(DEPS).txt
 DURABLE_LOCK := requirements/durable-rules.txt
@@ -53,7 +53,7 @@ help:
 	@echo "make lint          ruff check and ruff format --check"
 	@echo "make audit         pip-audit of the lock files (needs the network)"
 	@echo "make lock          regenerate requirements/*.txt from pyproject.toml (UPGRADE=1: newest versions)"
-	@echo "make bench         run the benchmarks in bench/"
+	@echo "make bench         the benchmarks in bench/ (load test, cold start, engine, PDF, screening)"
 	@echo "make serve-prod    gunicorn with gunicorn.conf.py (ADVISOR_ENV=production, SECRET_KEY)"
 	@echo "make messages      extract translatable strings and update the .po catalogs"
 
@@ -122,12 +122,22 @@ run: install
 test: install
 	$(BIN)/pytest
 
+# The benchmarks (docs/performance.md): the load test and the cold start under gunicorn with the
+# production config, then the engine, the assessment, the guidance PDF and plan screening in
+# process. Every one runs even when an earlier one missed its target; the exit status says
+# whether all of them met theirs.
+BENCHMARKS := bench/bench_load.py bench/bench_cold_start.py bench/bench_engine.py \
+  bench/bench_assess.py bench/bench_pdf.py bench/bench_screening.py
+
 bench: install
-	@shopt -s nullglob; \
-	for script in bench/*.py; do \
+	@uptime; failed=""; \
+	for script in $(BENCHMARKS); do \
 	  echo "== $$script"; \
-	  $(BIN)/python "$$script"; \
-	done
+	  $(BIN)/python "$$script" || failed="$$failed $$script"; \
+	done; \
+	uptime; \
+	if [ -n "$$failed" ]; then echo "== targets missed or errors in:$$failed"; exit 1; fi; \
+	echo "== every benchmark met its targets"
 
 serve-prod: install-prod
 	ADVISOR_ENV=$${ADVISOR_ENV:-production} $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
@@ -153,7 +163,7 @@ UV_COMPILE = $(UV) pip compile --quiet --universal --python-version 3.11 --gener
   --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
 
 lock: $(UV)
-	$(UV_COMPILE) pyproject.toml --group build --group test --group lint --group audit --group lock \
+	$(UV_COMPILE) pyproject.toml --group build --group test --group bench --group lint --group audit --group lock \
 	  --no-emit-package durable-rules -o requirements/dev.txt
 	$(UV_COMPILE) pyproject.toml --group build -c requirements/dev.txt \
 	  --no-emit-package durable-rules -o requirements/runtime.txt

@@ -40,7 +40,7 @@ loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms rid=%({x-request-id}o)s'
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # gunicorn >= 26 opens a control socket at ~/.gunicorn/gunicorn.ctl; every server on the machine
-# shares that path (the benchmark runs two). We manage the server with signals instead.
+# shares that path (the benchmarks start several servers). We manage them with signals instead.
 control_socket_disable = True
 
 

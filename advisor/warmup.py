@@ -67,8 +67,7 @@ def warm(app: Flask) -> dict[str, int]:
 def before_fork(app: Any) -> None:
     """gunicorn's ``when_ready`` (preload_app): warm an advisor app, then freeze the heap.
 
-    ``app`` is whatever gunicorn loaded; a WSGI app that is not this project's (the benchmark's
-    bare Flask page) is only frozen.
+    ``app`` is whatever gunicorn loaded; a WSGI app that is not this project's is only frozen.
     """
     if isinstance(app, Flask) and "advisor" in app.extensions:
         try:

@@ -51,7 +51,7 @@ def test_a_warmed_app_serves_the_same_pages(app: Flask, csrf_token):
 
 
 def test_before_fork_freezes_the_heap_for_any_app():
-    """The benchmark's bare Flask page runs under the same gunicorn.conf.py: it is not warmed
+    """gunicorn.conf.py may serve another WSGI app (a different entry point): it is not warmed
     (it is not this project's app) but its heap is frozen all the same."""
     gc.unfreeze()
     try:

@@ -5,7 +5,7 @@ list indexes (the same shape as pydantic's error ``loc``) to a 1-based ``(line, 
 
 Parsing uses libyaml (PyYAML's C parser, part of every PyYAML wheel): its nodes carry the same
 line and column marks as the pure-Python parser's, counted in characters, and it parses the rule
-base about ten times faster. Syntax errors therefore carry libyaml's wording ("mapping values are
+base many times faster (start-up and the tests read it often). Syntax errors therefore carry libyaml's wording ("mapping values are
 not allowed in this context").
 """
 

@@ -286,9 +286,10 @@ def _env() -> Environment:
     return env
 
 
-#: The PDF lists at most this many rows in the chosen order (WeasyPrint lays out a table row in
-#: about 15 ms, and renders one document at a time under the guidance PDF's lock); rows with errors beyond it follow in their
-#: own table, so no bad row is left out. The XLSX/CSV downloads always have every row.
+#: The PDF lists at most this many rows in the chosen order: WeasyPrint's layout time grows with
+#: every table row and it renders one document at a time (the guidance PDF's lock), so a whole
+#: plan would hold a worker too long. Rows with errors beyond it follow in their own table, so
+#: no bad row is left out. The XLSX/CSV downloads always have every row.
 PDF_MAX_ROWS = 100
 
 
