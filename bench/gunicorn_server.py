@@ -174,6 +174,12 @@ def worker_pids(master: int) -> list[int]:
 _TICKS = os.sysconf("SC_CLK_TCK")
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) one process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / _TICKS
+
+
 def cpu_seconds(master: int) -> float:
     """CPU seconds used so far by a gunicorn master and its workers, exited workers included."""
     total = 0
